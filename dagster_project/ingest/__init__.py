@@ -1,0 +1,1 @@
+"""Ingestion of department submissions: inbox -> parsed, checked submissions -> raw schema."""

@@ -1,0 +1,43 @@
+"""The inbox, read-only: which files are there and what their bytes are."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    path: Path
+    name: str
+    data: bytes
+    sha256: str
+    modified_at: dt.datetime  # UTC, naive
+
+
+def is_candidate(path: Path) -> bool:
+    """Office lock files (~$x.xlsx), hidden files and folders are not submissions."""
+    return path.is_file() and not path.name.startswith(("~$", ".")) and not path.name.endswith(("~", ".tmp"))
+
+
+def list_inbox(inbox: Path) -> list[Path]:
+    if not inbox.is_dir():
+        return []
+    return sorted((p for p in inbox.rglob("*") if is_candidate(p)), key=lambda p: str(p.relative_to(inbox)))
+
+
+def read_inbox_file(path: Path) -> InboxFile:
+    data = path.read_bytes()
+    modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
+    return InboxFile(path, path.name, data, hashlib.sha256(data).hexdigest(), modified)
+
+
+def inbox_fingerprint(inbox: Path) -> str:
+    """Cheap change detector for the sensor: names, sizes and modification times."""
+    digest = hashlib.sha256()
+    for path in list_inbox(inbox):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(inbox)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()

@@ -1,0 +1,162 @@
+"""The raw schema in the warehouse: created if missing, written in one transaction per submission."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+
+from .submission import ParsedSubmission
+
+RAW_DDL = """
+create schema if not exists raw;
+create table if not exists raw.submission (
+    submission_id varchar primary key,
+    sha256 varchar not null,
+    file_name varchar not null,
+    archive_path varchar,
+    department_code varchar,
+    period_code varchar,
+    sent_date date,
+    filled_by varchar,
+    received_at timestamp not null,
+    loaded_at timestamp not null,
+    status varchar not null,
+    n_rows integer not null,
+    n_errors integer not null,
+    n_warnings integer not null,
+    report_path varchar,
+    catalog_version varchar
+);
+create table if not exists raw.indicator_value (
+    submission_id varchar not null,
+    line_no integer not null,
+    department_code varchar not null,
+    area_code varchar not null,
+    cluster_code varchar,
+    indicator_code varchar not null,
+    period_code varchar not null,
+    value_kind varchar not null,
+    target_strength varchar,
+    comparator varchar not null,
+    value double not null,
+    value_upper double,
+    base_unit varchar not null,
+    display_value double,
+    display_unit_zh varchar,
+    base_period_code varchar,
+    raw_text varchar,
+    explanation varchar,
+    quality_flag varchar,
+    source_file varchar not null,
+    source_sheet varchar not null,
+    source_row integer not null,
+    source_cell varchar not null,
+    loaded_at timestamp not null,
+    primary key (submission_id, line_no)
+);
+create table if not exists raw.period (
+    period_code varchar primary key,
+    year integer not null,
+    start_date date not null,
+    end_date date not null,
+    granularity varchar not null,
+    is_ytd boolean not null
+);
+"""
+
+VALUE_COLUMNS = (
+    "submission_id", "line_no", "department_code", "area_code", "cluster_code", "indicator_code", "period_code",
+    "value_kind", "target_strength", "comparator", "value", "value_upper", "base_unit", "display_value",
+    "display_unit_zh", "base_period_code", "raw_text", "explanation", "quality_flag", "source_file",
+    "source_sheet", "source_row", "source_cell", "loaded_at",
+)
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    submission_id: str
+    sha256: str
+    file_name: str
+    archive_path: str
+    department_code: str | None
+    period_code: str | None
+    sent_date: dt.date | None
+    filled_by: str | None
+    received_at: dt.datetime
+    loaded_at: dt.datetime
+    status: str
+    n_rows: int
+    n_errors: int
+    n_warnings: int
+    report_path: str
+    catalog_version: str
+
+
+@contextmanager
+def warehouse_lock(lock_file: Path):
+    """DuckDB allows one writer: every step that writes the warehouse holds this lock."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(RAW_DDL)
+
+
+def known_submissions(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str | None]]:
+    """sha256 -> (status, catalog_version) of every file already processed."""
+    rows = con.execute("select sha256, status, catalog_version from raw.submission").fetchall()
+    return {sha: (status, version) for sha, status, version in rows}
+
+
+def land_submission(con: duckdb.DuckDBPyConnection, record: SubmissionRecord, parsed: ParsedSubmission) -> None:
+    """All or nothing: the submission row, its values (when accepted) and its periods."""
+    con.execute("begin transaction")
+    try:
+        # A rejected file is retried when the catalog changes; its earlier outcome carried no values.
+        con.execute("delete from raw.submission where sha256 = ? and status = 'rejected'", [record.sha256])
+        fields = asdict(record)
+        con.execute(
+            f"insert into raw.submission ({', '.join(fields)}) values ({', '.join('?' * len(fields))})",
+            list(fields.values()),
+        )
+        if record.status == "accepted":
+            rows = [
+                [record.submission_id, *(_value_tuple(row)), record.file_name, row.source_sheet, row.source_row,
+                 row.source_cell, record.loaded_at]
+                for row in parsed.rows
+            ]
+            if rows:
+                con.executemany(
+                    f"insert into raw.indicator_value ({', '.join(VALUE_COLUMNS)}) "
+                    f"values ({', '.join('?' * len(VALUE_COLUMNS))})",
+                    rows,
+                )
+            for period in parsed.periods.values():
+                con.execute(
+                    "insert into raw.period values (?, ?, ?, ?, ?, ?) on conflict do nothing",
+                    [period.code, period.year, period.start_date, period.end_date, period.granularity, period.is_ytd],
+                )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def _value_tuple(row) -> list:
+    return [
+        row.line_no, row.department_code, row.area_code, row.cluster_code, row.indicator_code, row.period_code,
+        row.value_kind, row.target_strength, row.comparator, row.value, row.value_upper, row.base_unit,
+        row.display_value, row.display_unit_zh, row.base_period_code, row.raw_text, row.explanation,
+        row.quality_flag,
+    ]

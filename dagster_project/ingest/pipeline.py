@@ -1,0 +1,120 @@
+"""One pass over the inbox: every new file is read, parsed, checked, archived, reported and landed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass, field
+
+import duckdb
+
+from ..catalog import Catalog
+from ..parsing.errors import ParseError
+from ..settings import Settings
+from .inbox import InboxFile, list_inbox, read_inbox_file
+from .issues import Issue
+from .landing import SubmissionRecord, ensure_raw_schema, known_submissions, land_submission, warehouse_lock
+from .reading import read_source_file
+from .reports import render_report, write_report
+from .submission import ParsedSubmission, parse_submission
+
+
+@dataclass
+class FileOutcome:
+    file_name: str
+    submission_id: str
+    status: str  # accepted | rejected | unchanged
+    department_code: str | None = None
+    period_code: str | None = None
+    n_rows: int = 0
+    n_errors: int = 0
+    n_warnings: int = 0
+    report_path: str | None = None
+
+
+@dataclass
+class InboxResult:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+
+def submission_id_for(sha256: str) -> str:
+    return "sub_" + sha256[:16]
+
+
+def parse_file(file: InboxFile, catalog: Catalog) -> ParsedSubmission:
+    try:
+        source = read_source_file(file.name, file.data)
+    except ParseError as exc:
+        parsed = ParsedSubmission(file.name)
+        parsed.issues.append(Issue.from_parse_error(exc, "unreadable_file"))
+        return parsed
+    return parse_submission(source, catalog)
+
+
+def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None = None) -> InboxResult:
+    """Land every file of the inbox not landed before. The inbox itself is only read."""
+    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    result = InboxResult()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with warehouse_lock(settings.lock_file):
+        con = duckdb.connect(str(settings.warehouse))
+        try:
+            ensure_raw_schema(con)
+            known = known_submissions(con)
+            for path in list_inbox(settings.inbox):
+                file = read_inbox_file(path)
+                submission_id = submission_id_for(file.sha256)
+                status, version = known.get(file.sha256, (None, None))
+                if status == "accepted" or (status == "rejected" and version == catalog.version):
+                    result.outcomes.append(FileOutcome(file.name, submission_id, "unchanged"))
+                    continue
+                parsed = parse_file(file, catalog)
+                record = _record(settings, file, parsed, catalog, now)
+                _archive(settings, file, record)
+                department = catalog.departments.display_names.get(parsed.department_code or "")
+                write_report(settings.data_dir / record.report_path, render_report(record, parsed, department))
+                land_submission(con, record, parsed)
+                known[file.sha256] = (record.status, catalog.version)
+                result.outcomes.append(FileOutcome(
+                    file.name, submission_id, record.status, record.department_code, record.period_code,
+                    record.n_rows, record.n_errors, record.n_warnings, record.report_path,
+                ))
+        finally:
+            con.close()
+    return result
+
+
+def _record(settings: Settings, file: InboxFile, parsed: ParsedSubmission, catalog: Catalog,
+            now: dt.datetime) -> SubmissionRecord:
+    submission_id = submission_id_for(file.sha256)
+    return SubmissionRecord(
+        submission_id=submission_id,
+        sha256=file.sha256,
+        file_name=file.name,
+        archive_path=f"archive/{submission_id}/{file.name}",
+        department_code=parsed.department_code,
+        period_code=parsed.period.code if parsed.period else None,
+        sent_date=parsed.sent_date,
+        filled_by=parsed.filled_by,
+        received_at=file.modified_at,
+        loaded_at=now,
+        status="accepted" if parsed.accepted else "rejected",
+        n_rows=parsed.n_rows,
+        n_errors=len(parsed.errors),
+        n_warnings=len(parsed.warnings),
+        report_path=f"reports/{submission_id}.html",
+        catalog_version=catalog.version,
+    )
+
+
+def _archive(settings: Settings, file: InboxFile, record: SubmissionRecord) -> None:
+    """A copy of every processed file, so the warehouse never depends on the inbox keeping it."""
+    target = settings.data_dir / record.archive_path
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(file.data)
+        shutil.move(tmp, target)

@@ -1,0 +1,70 @@
+"""The submitter's report: one HTML page per file, Chinese first with English beside it."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from .issues import ERROR
+from .landing import SubmissionRecord
+from .submission import ParsedSubmission
+
+_STATUS = {"accepted": "已接收 / accepted", "rejected": "已退回 / rejected"}
+_SEVERITY = {ERROR: "强制性错误 / hard error", "warning": "核实性提示 / soft finding"}
+
+_STYLE = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
+table{border-collapse:collapse;margin-top:1em}td,th{border:1px solid #bbb;padding:4px 8px;vertical-align:top}
+th{background:#eef}.error{background:#fee}.warning{background:#ffd}.en{color:#666;font-size:90%}
+"""
+
+
+def render_report(record: SubmissionRecord, parsed: ParsedSubmission, department_name: str | None) -> str:
+    e = html.escape
+    status = _STATUS[record.status]
+    if record.status == "rejected":
+        verdict = ("本文件存在强制性错误, 整份退回, 未写入数据库; 之前已接收的数据保持不变。请按下表修改后重新报送。",
+                   "This file has hard errors and was rejected whole: nothing of it entered the warehouse and "
+                   "earlier accepted data is unchanged. Fix the cells below and submit again.")
+    elif parsed.warnings:
+        verdict = ("本文件已接收。下列核实性提示请核对; 如数值无误, 请在“说明”列写明原因。",
+                   "This file was accepted. Please check the soft findings below; if a value is right, "
+                   "explain it in 说明.")
+    else:
+        verdict = ("本文件已接收, 未发现问题。", "This file was accepted with no findings.")
+    facts = [
+        ("文件 / file", record.file_name),
+        ("SHA-256", record.sha256),
+        ("报送单位 / department", department_name or "—"),
+        ("报告期 / period", record.period_code or "—"),
+        ("结果 / outcome", status),
+        ("数据行 / data rows", str(record.n_rows)),
+        ("错误 / errors · 提示 / warnings", f"{record.n_errors} · {record.n_warnings}"),
+        ("处理时间 / processed at (UTC)", record.loaded_at.isoformat(timespec="seconds")),
+    ]
+    rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts)
+    issue_rows = "".join(
+        f'<tr class="{i.severity}"><td>{e(_SEVERITY[i.severity])}</td><td>{e(i.sheet)}</td>'
+        f"<td>{'' if i.row is None else i.row}</td><td>{e(i.column)}</td><td>{e(i.cell)}</td>"
+        f"<td>{e(i.value_text)}</td><td>{e(i.problem_zh)}<div class=en>{e(i.problem_en)}</div></td>"
+        f"<td>{e(i.fix_zh)}<div class=en>{e(i.fix_en)}</div></td><td><code>{e(i.rule)}</code></td></tr>"
+        for i in parsed.issues
+    )
+    issues = (
+        "<table><tr><th>级别 / severity</th><th>工作表 / sheet</th><th>行 / row</th><th>列 / column</th>"
+        "<th>单元格 / cell</th><th>填报内容 / as written</th><th>问题 / problem</th>"
+        f"<th>处理建议 / what to do</th><th>规则 / rule</th></tr>{issue_rows}</table>"
+        if parsed.issues else ""
+    )
+    return (
+        f"<!doctype html><html lang=zh-CN><head><meta charset=utf-8><title>报送审核报告 {e(record.file_name)}</title>"
+        f"<style>{_STYLE}</style></head><body><h1>报送审核报告 <span class=en>Submission review report</span></h1>"
+        f"<table>{rows}</table><p>{e(verdict[0])}<br><span class=en>{e(verdict[1])}</span></p>{issues}</body></html>"
+    )
+
+
+def write_report(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(content, encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,595 @@
+"""The submission template (shared/contract/submission-template.md): sheets of cells -> typed rows.
+
+Pure: takes a SourceFile and the Catalog, returns a ParsedSubmission holding typed rows, the
+periods they use and every issue found. Nothing here touches files or the warehouse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..catalog import Catalog, Indicator, NameTable
+from ..parsing.errors import ParseError
+from ..parsing.periods import Period, parse_date, parse_period
+from ..parsing.text import clean_text, is_blank
+from ..parsing.values import ParsedValue, parse_value
+from .issues import ERROR, WARNING, Issue
+from .reading import Cell, Sheet, SourceFile
+
+COVER_SHEET, INDICATOR_SHEET, CLUSTER_SHEET = "封面", "指标", "集群产值"
+INDICATOR_REQUIRED = ("指标名称", "统计范围", "数据类型", "数值")
+CSV_REQUIRED = ("报送单位", "报告期")
+OUTPUT_INDICATOR = "above_scale_industrial_output"
+OUTPUT_GROWTH_INDICATOR = "above_scale_industrial_output_growth"
+
+VALUE_KINDS = {
+    "实绩": "actual", "实际": "actual", "实际值": "actual", "完成": "actual", "完成值": "actual",
+    "目标": "target", "目标值": "target", "计划": "target",
+    "参照": "reference", "参考": "reference", "参照值": "reference", "参考值": "reference",
+}
+TARGET_STRENGTHS = {"确保": "ensure", "力争": "strive"}
+NON_NEGATIVE_UNITS = {"count", "yuan", "mu", "m2", "m", "days", "yuan_per_mu"}
+
+
+@dataclass
+class ValueRow:
+    line_no: int
+    department_code: str
+    area_code: str
+    cluster_code: str | None
+    indicator_code: str
+    period_code: str
+    value_kind: str
+    target_strength: str | None
+    comparator: str
+    value: float
+    value_upper: float | None
+    base_unit: str
+    display_value: float
+    display_unit_zh: str
+    base_period_code: str | None
+    raw_text: str
+    explanation: str | None
+    quality_flag: str | None
+    source_sheet: str
+    source_row: int
+    source_cell: str
+
+
+@dataclass
+class ParsedSubmission:
+    file_name: str
+    department_code: str | None = None
+    period: Period | None = None
+    sent_date: dt.date | None = None
+    filled_by: str | None = None
+    phone: str | None = None
+    rows: list[ValueRow] = field(default_factory=list)
+    periods: dict[str, Period] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    n_rows: int = 0
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == WARNING]
+
+    @property
+    def accepted(self) -> bool:
+        return not self.errors
+
+    def use_period(self, period: Period) -> str:
+        self.periods[period.code] = period
+        return period.code
+
+
+def parse_submission(source: SourceFile, catalog: Catalog) -> ParsedSubmission:
+    result = ParsedSubmission(source.file_name)
+    if source.kind == "csv":
+        table = _find_table(source.sheets[INDICATOR_SHEET], "指标名称", result)
+        if table is not None:
+            _read_csv_cover(table, catalog, result)
+    else:
+        cover = _sheet(source, COVER_SHEET)
+        if cover is None:
+            result.issues.append(Issue(ERROR, "missing_sheet", "缺少工作表“封面”", "sheet 封面 (cover) is missing",
+                                       "按模板添加“封面”工作表, 填写报送单位和报告期",
+                                       "add the 封面 sheet with 报送单位 and 报告期", sheet=COVER_SHEET))
+        else:
+            _read_cover(cover, catalog, result)
+        sheet = _sheet(source, INDICATOR_SHEET)
+        table = None
+        if sheet is None:
+            result.issues.append(Issue(ERROR, "missing_sheet", "缺少工作表“指标”", "sheet 指标 (indicators) is missing",
+                                       "按模板添加“指标”工作表", "add the 指标 sheet", sheet=INDICATOR_SHEET))
+        else:
+            table = _find_table(sheet, "指标名称", result)
+    if table is not None and _has_columns(table, INDICATOR_REQUIRED, result):
+        for row in table.rows:
+            _read_indicator_row(table, row, catalog, result)
+    if source.kind == "xlsx" and (cluster_sheet := _sheet(source, CLUSTER_SHEET)) is not None:
+        cluster_table = _find_table(cluster_sheet, "产业集群", result)
+        if cluster_table is not None:
+            _read_cluster_table(cluster_table, catalog, result)
+    _check_conflicting_duplicates(result, catalog)
+    return result
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+@dataclass
+class Table:
+    sheet: str
+    columns: dict[str, int]  # header text (trimmed) -> column number
+    header_row: int
+    rows: list[dict[int, Cell]]
+
+    def cell(self, row: dict[int, Cell], name: str) -> Cell | None:
+        column = self.columns.get(name)
+        return row.get(column) if column else None
+
+    def value(self, row: dict[int, Cell], name: str) -> object:
+        cell = self.cell(row, name)
+        return None if cell is None else cell.value
+
+
+def _sheet(source: SourceFile, name: str) -> Sheet | None:
+    for sheet_name, sheet in source.sheets.items():
+        if clean_text(sheet_name) == name:
+            return sheet
+    return None
+
+
+def _find_table(sheet: Sheet, key_column: str, result: ParsedSubmission) -> Table | None:
+    """The header is the first row holding key_column; title rows above it are skipped."""
+    for index, cells in enumerate(sheet.rows[:20]):
+        headers = {clean_text(c.value): c.column for c in cells if not is_blank(c.value)}
+        if key_column in headers:
+            rows = [{c.column: c for c in r} for r in sheet.rows[index + 1:]]
+            header_row = cells[0].row
+            return Table(sheet.name, headers, header_row, [r for r in rows if r])
+    result.issues.append(Issue(
+        ERROR, "missing_header", f"工作表“{sheet.name}”中找不到表头(含“{key_column}”列)",
+        f"no header row with column {key_column} in sheet {sheet.name}",
+        "表头应在第一行或标题行下方, 列名与模板一致", "put the template's header row at the top, below any title row",
+        sheet=sheet.name))
+    return None
+
+
+def _has_columns(table: Table, required: tuple[str, ...], result: ParsedSubmission) -> bool:
+    missing = [c for c in required if c not in table.columns]
+    for column in missing:
+        result.issues.append(Issue(
+            ERROR, "missing_column", f"缺少必填列“{column}”", f"required column {column} is missing",
+            f"在表头添加“{column}”列", f"add a {column} column to the header",
+            sheet=table.sheet, row=table.header_row, column=column))
+    return not missing
+
+
+def _is_note_row(row: dict[int, Cell]) -> bool:
+    """A footer such as 注：… or 填表说明 in a single cell."""
+    if len(row) != 1:
+        return False
+    text = clean_text(next(iter(row.values())).value)
+    return text.startswith(("注", "备注", "说明", "填表说明", "填报说明"))
+
+
+# --- cover --------------------------------------------------------------------------------------
+
+def _read_cover(sheet: Sheet, catalog: Catalog, result: ParsedSubmission) -> None:
+    fields: dict[str, Cell] = {}
+    for cells in sheet.rows:
+        if len(cells) >= 2:
+            label = clean_text(cells[0].value).rstrip(":")
+            fields.setdefault(label, cells[1])
+        elif len(cells) == 1:
+            label = clean_text(cells[0].value).rstrip(":")
+            if label in ("报送单位", "报告期"):
+                fields.setdefault(label, Cell(None, cells[0].row, cells[0].column + 1))
+    _apply_cover(fields, sheet.name, catalog, result)
+
+
+def _read_csv_cover(table: Table, catalog: Catalog, result: ParsedSubmission) -> None:
+    if not _has_columns(table, CSV_REQUIRED, result):
+        return
+    fields: dict[str, Cell] = {}
+    for label in CSV_REQUIRED:
+        seen = {}
+        for row in table.rows:
+            cell = table.cell(row, label)
+            if cell is not None and not is_blank(cell.value):
+                seen.setdefault(clean_text(cell.value), cell)
+        if len(seen) > 1:
+            first, second = list(seen.values())[:2]
+            result.issues.append(Issue(
+                ERROR, "mixed_submission", f"同一文件中“{label}”不一致: {first.value} / {second.value}",
+                f"{label} differs between rows: {first.value} / {second.value}",
+                "一个文件只报送一个单位、一个报告期", "one file carries one department and one reporting period",
+                sheet=table.sheet, row=second.row, column=label, cell=second.ref, value_text=str(second.value)))
+            return
+        if seen:
+            fields[label] = next(iter(seen.values()))
+    _apply_cover(fields, table.sheet, catalog, result)
+
+
+def _apply_cover(fields: dict[str, Cell], sheet: str, catalog: Catalog, result: ParsedSubmission) -> None:
+    for label in ("报送单位", "报告期"):
+        if label not in fields or is_blank(fields[label].value):
+            cell = fields.get(label)
+            result.issues.append(Issue(
+                ERROR, "missing_cover_field", f"未填写“{label}”", f"{label} is not filled in",
+                f"在{sheet}中填写{label}", f"fill in {label} in {sheet}", sheet=sheet,
+                row=cell.row if cell else None, column=label, cell=cell.ref if cell else ""))
+    if (cell := fields.get("报送单位")) is not None and not is_blank(cell.value):
+        result.department_code = _resolve(catalog.departments, cell, sheet, "报送单位", "unknown_department", result)
+    if (cell := fields.get("报告期")) is not None and not is_blank(cell.value):
+        try:
+            result.period = parse_period(cell.value)
+            result.use_period(result.period)
+        except ParseError as exc:
+            result.issues.append(Issue.from_parse_error(exc, "unknown_period", **_where(sheet, cell, "报告期")))
+    if (cell := fields.get("报出日期")) is not None and not is_blank(cell.value):
+        try:
+            result.sent_date = parse_date(cell.value)
+        except ParseError as exc:
+            result.issues.append(Issue.from_parse_error(exc, "bad_date", **_where(sheet, cell, "报出日期")))
+    if (cell := fields.get("填报人")) is not None:
+        result.filled_by = str(cell.value).strip() or None
+    if (cell := fields.get("联系电话")) is not None:
+        result.phone = str(cell.value).strip() or None
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, result: ParsedSubmission) -> None:
+    if _is_note_row(row) or all(is_blank(c.value) for c in row.values()):
+        return
+    result.n_rows += 1
+    errors_before = len(result.errors)
+    first = next(iter(row.values()))
+    missing = [c for c in INDICATOR_REQUIRED if is_blank(table.value(row, c))]
+    for column in missing:
+        result.issues.append(Issue(
+            ERROR, "missing_value", f"必填项“{column}”为空", f"required field {column} is empty",
+            f"填写“{column}”", f"fill in {column}", sheet=table.sheet, row=first.row, column=column,
+            cell=_ref(table, first.row, column)))
+    if missing:
+        return
+
+    indicator_code = _resolve(catalog.indicator_names, table.cell(row, "指标名称"), table.sheet, "指标名称",
+                              "unknown_indicator", result)
+    area_code = _resolve(catalog.areas, table.cell(row, "统计范围"), table.sheet, "统计范围", "unknown_area", result)
+    cluster_code = None
+    if not is_blank(table.value(row, "产业集群")):
+        cluster_code = _resolve(catalog.clusters, table.cell(row, "产业集群"), table.sheet, "产业集群",
+                                "unknown_cluster", result)
+    period_code = _row_period(table, row, "期间", result)
+    base_period_code = None
+    if not is_blank(table.value(row, "比较基期")):
+        base_period_code = _row_period(table, row, "比较基期", result)
+
+    kind_cell = table.cell(row, "数据类型")
+    value_kind = VALUE_KINDS.get(clean_text(kind_cell.value))
+    if value_kind is None:
+        result.issues.append(Issue(
+            ERROR, "unknown_value_kind", f"无法识别的数据类型: {kind_cell.value}", f"unknown value kind: {kind_cell.value}",
+            "填写 实绩、目标 或 参照", "write 实绩 (actual), 目标 (target) or 参照 (reference)",
+            **_where(table.sheet, kind_cell, "数据类型")))
+    target_strength = None
+    strength_cell = table.cell(row, "目标要求")
+    if strength_cell is not None and not is_blank(strength_cell.value):
+        target_strength = TARGET_STRENGTHS.get(clean_text(strength_cell.value))
+        if target_strength is None:
+            result.issues.append(Issue(
+                ERROR, "unknown_target_strength", f"无法识别的目标要求: {strength_cell.value}",
+                f"unknown target requirement: {strength_cell.value}", "填写 确保、力争 或留空",
+                "write 确保 (ensure), 力争 (strive) or leave it blank", **_where(table.sheet, strength_cell, "目标要求")))
+        elif value_kind and value_kind != "target":
+            result.issues.append(Issue(
+                WARNING, "strength_on_non_target", "“目标要求”只适用于目标值, 已忽略",
+                "目标要求 applies to targets only and was ignored", "非目标行请留空“目标要求”",
+                "leave 目标要求 blank on rows that are not targets", **_where(table.sheet, strength_cell, "目标要求")))
+            target_strength = None
+
+    value_cell = table.cell(row, "数值")
+    unit_cell = table.cell(row, "单位")
+    if len(result.errors) > errors_before or indicator_code is None:
+        return
+    indicator = catalog.indicators[indicator_code]
+    explanation = _text_or_none(table.value(row, "说明"))
+    converted = _convert(value_cell, unit_cell, indicator, catalog, table.sheet, result)
+    if converted is None:
+        return
+    parsed, value, upper, raw_text = converted
+    flag = _check_value(indicator, value, upper, explanation, table.sheet, value_cell, raw_text, result)
+    if len(result.errors) > errors_before:
+        return
+    display = catalog.display_unit(indicator)
+    result.rows.append(ValueRow(
+        line_no=len(result.rows) + 1, department_code=result.department_code or "", area_code=area_code,
+        cluster_code=cluster_code, indicator_code=indicator_code, period_code=period_code,
+        value_kind=value_kind, target_strength=target_strength if value_kind == "target" else None,
+        comparator=parsed.comparator, value=float(value), value_upper=_float(upper), base_unit=indicator.base_unit,
+        display_value=float(value / display.factor), display_unit_zh=display.unit_zh,
+        base_period_code=base_period_code, raw_text=raw_text, explanation=explanation, quality_flag=flag,
+        source_sheet=table.sheet, source_row=value_cell.row, source_cell=value_cell.ref,
+    ))
+
+
+def _read_cluster_table(table: Table, catalog: Catalog, result: ParsedSubmission) -> None:
+    output_column = next((h for h in table.columns if h.startswith("规上工业产值")), None)
+    if output_column is None:
+        result.issues.append(Issue(
+            ERROR, "missing_column", "缺少必填列“规上工业产值”", "required column 规上工业产值 is missing",
+            "添加“规上工业产值(亿元)”列", "add a 规上工业产值(亿元) column", sheet=table.sheet, row=table.header_row,
+            column="规上工业产值"))
+        return
+    header_unit = output_column[len("规上工业产值"):].strip("()（）[]")
+    growth_column = next((h for h in table.columns if h.startswith("同比增长")), None)
+    output = catalog.indicators[OUTPUT_INDICATOR]
+    growth = catalog.indicators[OUTPUT_GROWTH_INDICATOR]
+    for row in table.rows:
+        if _is_note_row(row) or all(is_blank(c.value) for c in row.values()):
+            continue
+        result.n_rows += 1
+        errors_before = len(result.errors)
+        first = next(iter(row.values()))
+        cluster_cell = table.cell(row, "产业集群")
+        value_cell = table.cell(row, output_column)
+        for column, cell in (("产业集群", cluster_cell), (output_column, value_cell)):
+            if cell is None or is_blank(cell.value):
+                result.issues.append(Issue(
+                    ERROR, "missing_value", f"必填项“{column}”为空", f"required field {column} is empty",
+                    f"填写“{column}”", f"fill in {column}", sheet=table.sheet, row=first.row, column=column,
+                    cell=_ref(table, first.row, column)))
+        if len(result.errors) > errors_before:
+            continue
+        cluster_code = _resolve(catalog.clusters, cluster_cell, table.sheet, "产业集群", "unknown_cluster", result)
+        area_code = "dazu_district"
+        if not is_blank(table.value(row, "统计范围")):
+            area_code = _resolve(catalog.areas, table.cell(row, "统计范围"), table.sheet, "统计范围",
+                                 "unknown_area", result)
+        period_code = _row_period(table, row, "期间", result)
+        explanation = _text_or_none(table.value(row, "说明"))
+        unit_cell = table.cell(row, "单位")
+        if unit_cell is None and header_unit:
+            unit_cell = Cell(header_unit, table.header_row, table.columns[output_column])
+        converted = _convert(value_cell, unit_cell, output, catalog, table.sheet, result)
+        growth_converted = None
+        growth_cell = table.cell(row, growth_column) if growth_column else None
+        if growth_cell is not None and not is_blank(growth_cell.value):
+            percent = Cell("%", table.header_row, growth_cell.column)
+            growth_converted = _convert(growth_cell, percent, growth, catalog, table.sheet, result)
+        if converted is None or len(result.errors) > errors_before:
+            continue
+        for indicator, conv, cell in ((output, converted, value_cell), (growth, growth_converted, growth_cell)):
+            if conv is None:
+                continue
+            parsed, value, upper, raw_text = conv
+            flag = _check_value(indicator, value, upper, explanation, table.sheet, cell, raw_text, result)
+            if len(result.errors) > errors_before:
+                break
+            display = catalog.display_unit(indicator)
+            result.rows.append(ValueRow(
+                line_no=len(result.rows) + 1, department_code=result.department_code or "", area_code=area_code,
+                cluster_code=cluster_code, indicator_code=indicator.code, period_code=period_code,
+                value_kind="actual", target_strength=None, comparator=parsed.comparator, value=float(value),
+                value_upper=_float(upper), base_unit=indicator.base_unit, display_value=float(value / display.factor),
+                display_unit_zh=display.unit_zh, base_period_code=None, raw_text=raw_text, explanation=explanation,
+                quality_flag=flag, source_sheet=table.sheet, source_row=cell.row, source_cell=cell.ref,
+            ))
+
+
+# --- values -------------------------------------------------------------------------------------
+
+def _convert(value_cell: Cell, unit_cell: Cell | None, indicator: Indicator, catalog: Catalog, sheet: str,
+             result: ParsedSubmission) -> tuple[ParsedValue, Decimal, Decimal | None, str] | None:
+    """数值 and 单位 -> (parsed, value, upper) in the indicator's base unit, or None after an error."""
+    unit_text = "" if unit_cell is None or is_blank(unit_cell.value) else clean_text(unit_cell.value)
+    raw_text = _raw_text(value_cell)
+    where = _where(sheet, value_cell, "数值", raw_text)
+    try:
+        parsed = parse_value(value_cell.value, value_cell.number_format)
+    except ParseError as exc:
+        result.issues.append(Issue.from_parse_error(exc, "unreadable_value", **where))
+        return None
+    multiplier = parsed.multiplier
+    if parsed.is_fraction:
+        unit = catalog.unit("%")
+        factor = Decimal(1)
+        if unit_text and (catalog.unit(unit_text) is None or catalog.unit(unit_text).base_unit != "ratio"):
+            return _unit_error(indicator, unit_text, where, result)
+    else:
+        if parsed.unit_text:
+            unit = catalog.unit(parsed.unit_text)
+            column_unit = catalog.unit(unit_text) if unit_text else None
+            if unit is None:
+                return _unknown_unit(parsed.unit_text, where, result)
+            if unit_text and column_unit is None:
+                return _unknown_unit(unit_text, where, result)
+            if column_unit is not None and column_unit.base_unit != unit.base_unit:
+                result.issues.append(Issue(
+                    ERROR, "unit_conflict", f"数值中的单位“{parsed.unit_text}”与单位列“{unit_text}”不一致",
+                    f"the unit in the value ({parsed.unit_text}) contradicts the 单位 column ({unit_text})",
+                    "只在一处写单位, 或使两处一致", "write the unit once, or make both agree", **where))
+                return None
+        elif unit_text:
+            unit = catalog.unit(unit_text)
+            if unit is None:
+                return _unknown_unit(unit_text, where, result)
+            if multiplier != 1 and unit_text[:1] in "万亿" and _multiplier_char(multiplier) == unit_text[0]:
+                multiplier = Decimal(1)  # 1.5亿 with 单位 亿元: one 亿, not two
+        elif multiplier != 1 and indicator.base_unit == "yuan":
+            unit = catalog.unit("元")
+        else:
+            result.issues.append(Issue(
+                ERROR, "missing_unit", "缺少单位", "the unit is missing",
+                f"在单位列填写单位, 该指标常用“{indicator.display_unit_zh}”",
+                f"fill in the 单位 column; this indicator is usually in {indicator.display_unit_zh}", **where))
+            return None
+        factor = unit.factor
+    if unit.base_unit != indicator.base_unit:
+        return _unit_error(indicator, unit.unit_zh, where, result)
+    scale = multiplier * factor
+    value = parsed.value * scale
+    upper = parsed.upper * scale if parsed.upper is not None else None
+    return parsed, value, upper, raw_text
+
+
+def _check_value(indicator: Indicator, value: Decimal, upper: Decimal | None, explanation: str | None,
+                 sheet: str, cell: Cell, raw_text: str, result: ParsedSubmission) -> str | None:
+    """Hard limits reject the file; the plausible range only flags (explained when 说明 is given)."""
+    where = _where(sheet, cell, "数值", raw_text)
+    bounds = [v for v in (value, upper) if v is not None]
+    if indicator.base_unit in NON_NEGATIVE_UNITS and any(v < 0 for v in bounds):
+        result.issues.append(Issue(
+            ERROR, "negative_value", f"“{indicator.name_zh}”不能为负数", f"{indicator.name_en} cannot be negative",
+            "核对数值; 下降请用增长率类指标表示", "check the value; report a decrease as a growth rate", **where))
+        return None
+    if indicator.base_unit == "count" and any(v != v.to_integral_value() for v in bounds):
+        result.issues.append(Issue(
+            ERROR, "fractional_count", f"“{indicator.name_zh}”应为整数", f"{indicator.name_en} must be a whole number",
+            "填写整数", "enter a whole number", **where))
+        return None
+    if indicator.is_bounded_ratio and any(v < 0 or v > 1 for v in bounds):
+        result.issues.append(Issue(
+            ERROR, "ratio_out_of_bounds", f"“{indicator.name_zh}”应在0%到100%之间",
+            f"{indicator.name_en} must lie between 0% and 100%", "核对数值和单位(% 还是 个百分点)",
+            "check the value and its unit (% or 个百分点)", **where))
+        return None
+    if indicator.is_change_rate and any(v <= -1 for v in bounds):
+        result.issues.append(Issue(
+            ERROR, "growth_below_minus_100", f"“{indicator.name_zh}”不能低于-100%",
+            f"{indicator.name_en} cannot fall below -100%", "核对数值和正负号", "check the value and its sign", **where))
+        return None
+    if any(v < Decimal(str(indicator.plausible_min)) or v > Decimal(str(indicator.plausible_max)) for v in bounds):
+        explained = explanation is not None
+        result.issues.append(Issue(
+            WARNING, "out_of_plausible_range",
+            f"“{indicator.name_zh}”超出合理范围 [{indicator.plausible_min:g}, {indicator.plausible_max:g}]"
+            + ("(已有说明)" if explained else ""),
+            f"{indicator.name_en} is outside its plausible range" + (" (explained)" if explained else ""),
+            "核实数值; 如确实如此, 请在“说明”列写明原因", "check the value; if it is right, explain it in 说明", **where))
+        return "explained:out_of_plausible_range" if explained else "out_of_plausible_range"
+    return None
+
+
+def _check_conflicting_duplicates(result: ParsedSubmission, catalog: Catalog) -> None:
+    """Two rows for the same indicator, area, cluster, period and kind must agree."""
+    seen: dict[tuple, ValueRow] = {}
+    kept: list[ValueRow] = []
+    for row in result.rows:
+        key = (row.indicator_code, row.area_code, row.cluster_code, row.period_code, row.value_kind)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = row
+            kept.append(row)
+            continue
+        same = (first.value, first.value_upper, first.comparator) == (row.value, row.value_upper, row.comparator)
+        name = catalog.indicators[row.indicator_code].name_zh
+        result.issues.append(Issue(
+            WARNING if same else ERROR, "duplicate_row" if same else "conflicting_duplicate",
+            (f"与第{first.source_row}行重复, 已只保留一次" if same else
+             f"“{name}”与第{first.source_row}行的指标、范围、集群、期间和类型相同, 但数值不同"),
+            (f"repeats row {first.source_row}; kept once" if same else
+             f"same indicator, area, cluster, period and kind as row {first.source_row} with a different value"),
+            "删除重复行" if same else "保留正确的一行, 删除另一行",
+            "delete the repeated row" if same else "keep the correct row and delete the other",
+            sheet=row.source_sheet, row=row.source_row, column="数值", cell=row.source_cell, value_text=row.raw_text))
+    for line_no, row in enumerate(kept, start=1):
+        row.line_no = line_no
+    result.rows = kept
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+def _resolve(table: NameTable, cell: Cell, sheet: str, column: str, rule: str, result: ParsedSubmission) -> str | None:
+    code = table.resolve(cell.value)
+    if code is None:
+        suggestions = table.closest(cell.value)
+        hint_zh = "、".join(suggestions) if suggestions else "无相近名称"
+        result.issues.append(Issue(
+            ERROR, rule, f"未知的{table.kind_zh}: {cell.value}", f"unknown {table.kind_en}: {cell.value}",
+            f"请使用目录中的名称, 最接近的有: {hint_zh}; 如确为新{table.kind_zh}, 请联系区数据专班加入目录",
+            f"use a catalog name; closest: {', '.join(suggestions) or 'none'}; "
+            "a genuinely new name must be added to the catalog by the district data team",
+            **_where(sheet, cell, column)))
+    return code
+
+
+def _row_period(table: Table, row: dict[int, Cell], column: str, result: ParsedSubmission) -> str:
+    cell = table.cell(row, column)
+    if cell is None or is_blank(cell.value):
+        return result.period.code if result.period else ""
+    try:
+        return result.use_period(parse_period(cell.value))
+    except ParseError as exc:
+        result.issues.append(Issue.from_parse_error(exc, "unknown_period", **_where(table.sheet, cell, column)))
+        return ""
+
+
+def _unit_error(indicator: Indicator, unit_text: str, where: dict, result: ParsedSubmission) -> None:
+    result.issues.append(Issue(
+        ERROR, "unit_mismatch", f"单位“{unit_text}”不适用于指标“{indicator.name_zh}”",
+        f"unit {unit_text} does not fit {indicator.name_en} (measured in {indicator.base_unit})",
+        f"该指标的单位应为“{indicator.display_unit_zh}”或同类单位",
+        f"use {indicator.display_unit_zh} or a unit of the same kind", **where))
+    return None
+
+
+def _unknown_unit(unit_text: str, where: dict, result: ParsedSubmission) -> None:
+    result.issues.append(Issue(
+        ERROR, "unknown_unit", f"无法识别的单位: {unit_text}", f"unknown unit: {unit_text}",
+        "使用模板列出的单位: 家 个 件 项 人 名 台 亿元 万元 元 % 个百分点 亩 平方米 万平方米 公里 米 工作日 位 万元/亩",
+        "use a unit listed in the template", **where))
+    return None
+
+
+def _multiplier_char(multiplier: Decimal) -> str:
+    return {Decimal(10_000): "万", Decimal(100_000_000): "亿"}.get(multiplier, "")
+
+
+def _where(sheet: str, cell: Cell | None, column: str, value_text: str | None = None) -> dict:
+    if cell is None:
+        return {"sheet": sheet, "column": column}
+    return {"sheet": sheet, "row": cell.row, "column": column, "cell": cell.ref,
+            "value_text": value_text if value_text is not None else _as_text(cell.value)}
+
+
+def _ref(table: Table, row: int, column: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    number = table.columns.get(column)
+    return f"{get_column_letter(number)}{row}" if number else ""
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _raw_text(cell: Cell) -> str:
+    """数值 exactly as the submitter sees it (a percent-formatted 0.314 shows as 31.4%)."""
+    text = _as_text(cell.value).strip()
+    if isinstance(cell.value, (int, float)) and cell.number_format and "%" in cell.number_format:
+        text = f"{Decimal(format(cell.value, '.15g')) * 100:f}".rstrip("0").rstrip(".") + "%"
+    return text
+
+
+def _text_or_none(value: object) -> str | None:
+    text = _as_text(value).strip()
+    return text or None
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)

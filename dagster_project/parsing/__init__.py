@@ -1,0 +1,1 @@
+"""Pure parsing: text as departments type it -> typed values. No file or database I/O here."""

@@ -1,0 +1,9 @@
+class ParseError(ValueError):
+    """A value that cannot be understood. Carries a Chinese and an English message and a fix."""
+
+    def __init__(self, message_zh: str, message_en: str, fix_zh: str = "", fix_en: str = ""):
+        super().__init__(f"{message_zh} / {message_en}")
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.fix_zh = fix_zh
+        self.fix_en = fix_en

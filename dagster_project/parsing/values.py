@@ -1,0 +1,170 @@
+"""数值 cells: a number with the qualifiers people write around it.
+
+`parse_value` splits what was typed into number(s), comparator, multiplier and the unit text
+that followed the number. Resolving that unit text against the unit table is the catalog's job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .errors import ParseError
+from .text import clean_text
+
+# Longest words first so that 不低于 wins over 低于.
+_PREFIX_COMPARATORS = [
+    ("大于等于", ">="), ("不低于", ">="), ("不少于", ">="), ("至少", ">="), (">=", ">="), ("≥", ">="),
+    ("小于等于", "<="), ("不超过", "<="), ("不高于", "<="), ("不多于", "<="), ("<=", "<="), ("≤", "<="),
+    ("超过", ">"), ("突破", ">"), ("大于", ">"), ("多于", ">"), ("高于", ">"), ("超", ">"), (">", ">"),
+    ("低于", "<="), ("少于", "<="), ("小于", "<="), ("<", "<="),
+    ("大约", "~"), ("接近", "~"), ("约", "~"), ("近", "~"), ("~", "~"),
+]
+_SIGN_WORDS = [
+    ("增长", 1), ("增加", 1), ("提高", 1), ("上升", 1), ("提升", 1),
+    ("下降", -1), ("减少", -1), ("降低", -1), ("下滑", -1), ("回落", -1),
+]
+_SUFFIX_COMPARATORS = [("以上", ">="), ("以下", "<="), ("以内", "<="), ("左右", "~"), ("余", ">"), ("多", ">")]
+_MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+
+_NUMBER = r"\d+(?:\.\d+)?"
+_SHAPE = re.compile(
+    rf"(?P<pre>[^\d+\-.]*?)(?P<sign>[+\-])?(?P<a>{_NUMBER})"
+    rf"(?:(?P<frac>/)(?P<b>{_NUMBER})|(?P<mult_a>[万亿])?(?P<unit_a>[^\d\-—–~至到/]*)(?P<sep>[\-—–~至到])(?P<c>{_NUMBER}))?"
+    rf"(?P<rest>.*)"
+)
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    value: Decimal
+    comparator: str  # = > >= <= ~ range
+    upper: Decimal | None = None  # second bound of a range
+    multiplier: Decimal = Decimal(1)  # 万 / 亿 typed after the number
+    unit_text: str = ""  # what followed the number, qualifiers removed ("" when none)
+    is_fraction: bool = False  # 1/3: a ratio written as a fraction
+
+
+def number_from_cell(value: float | int) -> Decimal:
+    """A number as Excel stored it, without binary-float noise (0.30000000000000004 -> 0.3)."""
+    return Decimal(format(value, ".15g"))
+
+
+def parse_value(raw: object, number_format: str | None = None) -> ParsedValue:
+    if isinstance(raw, bool):
+        raise ParseError("数值不能是逻辑值", "a value cannot be TRUE/FALSE", "填写数字", "enter a number")
+    if isinstance(raw, (int, float)):
+        number = number_from_cell(raw)
+        if number_format and "%" in number_format:
+            # A cell shown as 31.4% stores 0.314: keep it as a percentage.
+            return ParsedValue(value=(number * 100).normalize(), comparator="=", unit_text="%")
+        return ParsedValue(value=number, comparator="=")
+    text = clean_text(raw)
+    if not text:
+        raise ParseError("数值为空", "the value is empty", "填写数值", "fill in the value")
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # thousands separators: 1,600
+    text = text.replace("第", "", 1) if text.startswith("第") else text
+    match = _SHAPE.fullmatch(text)
+    if not match:
+        raise _unreadable(text)
+
+    comparators: list[str] = []
+    sign = -1 if match["sign"] == "-" else 1
+    pre = match["pre"]
+    while pre:
+        for word, comparator in _PREFIX_COMPARATORS:
+            if pre.startswith(word):
+                comparators.append(comparator)
+                pre = pre[len(word):]
+                break
+        else:
+            for word, word_sign in _SIGN_WORDS:
+                if pre.startswith(word):
+                    sign *= word_sign
+                    pre = pre[len(word):]
+                    break
+            else:
+                raise _unreadable(text)
+
+    a = Decimal(match["a"]) * sign
+    if match["frac"]:
+        b = Decimal(match["b"])
+        if b == 0:
+            raise ParseError(f"分母为零: {text}", f"zero denominator: {text}", "改写为百分数", "write it as a percentage")
+        unit_text, multiplier, suffix = _split_rest(match["rest"])
+        comparators += suffix
+        if unit_text or multiplier != 1:
+            raise _unreadable(text)
+        return ParsedValue(value=a / b, comparator=_one_comparator(comparators, text), is_fraction=True)
+
+    if match["sep"]:
+        upper = Decimal(match["c"])
+        unit_text, multiplier, suffix = _split_rest(match["rest"])
+        unit_a = match["unit_a"] or ""
+        if unit_a and unit_text and unit_a != unit_text:
+            raise _unreadable(text)
+        if match["mult_a"] and _MULTIPLIERS[match["mult_a"]] != multiplier:
+            raise _unreadable(text)
+        if comparators or suffix:
+            raise ParseError(
+                f"区间不能再带限定词: {text}", f"a range cannot carry another qualifier: {text}",
+                "写成 1—2 或 ≥1 这样的一种形式", "write either a range like 1—2 or a bound like ≥1",
+            )
+        if upper < a:
+            raise ParseError(
+                f"区间下限大于上限: {text}", f"range lower bound above upper bound: {text}",
+                "写成 小值—大值", "write low—high",
+            )
+        return ParsedValue(value=a, upper=upper, comparator="range", multiplier=multiplier,
+                           unit_text=unit_text or unit_a)
+
+    unit_text, multiplier, suffix = _split_rest(match["rest"])
+    comparators += suffix
+    return ParsedValue(value=a, comparator=_one_comparator(comparators, text), multiplier=multiplier,
+                       unit_text=unit_text)
+
+
+def _split_rest(rest: str) -> tuple[str, Decimal, list[str]]:
+    """What follows the number: [万|亿] [余|多] unit [以上|以下|左右|余]."""
+    comparators: list[str] = []
+    multiplier = Decimal(1)
+    if rest[:1] in _MULTIPLIERS:
+        multiplier = _MULTIPLIERS[rest[0]]
+        rest = rest[1:]
+    changed = True
+    while changed:
+        changed = False
+        for word, comparator in _SUFFIX_COMPARATORS:
+            if rest.endswith(word):
+                comparators.append(comparator)
+                rest = rest[: -len(word)]
+                changed = True
+            if rest.startswith(word) and word in ("余", "多"):
+                comparators.append(comparator)
+                rest = rest[len(word):]
+                changed = True
+    if re.search(r"\d", rest):
+        raise _unreadable(rest)
+    return rest, multiplier, comparators
+
+
+def _one_comparator(comparators: list[str], text: str) -> str:
+    distinct = set(comparators)
+    if not distinct:
+        return "="
+    if len(distinct) > 1:
+        raise ParseError(
+            f"限定词相互矛盾: {text}", f"conflicting qualifiers: {text}",
+            "只保留一个限定词, 如 超过/以上/约", "keep one qualifier such as 超过, 以上 or 约",
+        )
+    return distinct.pop()
+
+
+def _unreadable(text: str) -> ParseError:
+    return ParseError(
+        f"无法识别的数值: {text}", f"cannot read the value: {text}",
+        "填写数字, 可带限定词和单位, 如 270余、超过80%、1—2、≥210、约7、1.5亿",
+        "enter a number, optionally with a qualifier and unit, e.g. 270余, 超过80%, 1—2, ≥210, 约7, 1.5亿",
+    )
+
