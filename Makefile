@@ -1,0 +1,41 @@
+# The two commands a new user needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANIFEST := dbt/target/manifest.json
+DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -path dbt/logs -prune -o \( -name '*.sql' -o -name '*.yml' \) -print 2>/dev/null) $(wildcard sources/reference/*.csv)
+
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+export GX_ANALYTICS_ENABLED := false
+
+.PHONY: install run test ui manifest clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+manifest: $(MANIFEST)
+
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+	cd dbt && ../$(BIN)/dbt parse --quiet
+	touch $@
+
+run: $(MANIFEST)
+	$(BIN)/python -m dagster_project.run_once
+
+test: $(MANIFEST)
+	$(BIN)/python -m pytest
+
+ui: $(MANIFEST)
+	DAGSTER_HOME=$${DAGSTER_HOME:-$$($(BIN)/python -c 'from dagster_project.instance import ensure_dagster_home; from dagster_project.settings import load_settings; print(ensure_dagster_home(load_settings()))')} \
+	  $(BIN)/dagster dev -h 127.0.0.1 -p $${DAGSTER_PORT:-3000}
+
+clean:
+	rm -rf data dbt/target dbt/logs .pytest_cache

@@ -1,0 +1,49 @@
+"""dbt models, seeds and tests as Dagster assets and asset checks."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+
+from ..ingest.landing import warehouse_lock
+from ..settings import DBT_PROJECT_DIR, load_settings
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project.prepare_if_dev()
+
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Keys are schema/name (raw/submission, staging/stg_…, marts/fct_…); groups are the layers."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return dbt_resource_props["schema"]
+
+
+translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator,
+            pool="warehouse_writer")
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    settings = load_settings()
+    # dbt runs in dbt/ as a subprocess: hand it the resolved, absolute data folder.
+    os.environ["DAZU_DATA_DIR"] = str(settings.data_dir)
+    with warehouse_lock(settings.lock_file):
+        yield from dbt.cli(["build"], context=context, target_path=settings.dbt_target_dir).stream()
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)

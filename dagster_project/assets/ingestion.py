@@ -1,0 +1,66 @@
+"""Dagster assets for the inbox and the raw schema that ingestion writes."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from ..catalog import load_catalog
+from ..ingest.pipeline import InboxResult, process_inbox
+from ..settings import REFERENCE_DIR, load_settings
+
+INBOX = dg.AssetSpec(
+    key="inbox",
+    group_name="sources",
+    description="部门报送文件收件箱(只读) / Inbox of department submission files (read-only): $DAZU_INBOX",
+    kinds={"file"},
+)
+RAW_KEYS = (
+    dg.AssetKey(["raw", "submission"]),
+    dg.AssetKey(["raw", "indicator_value"]),
+    dg.AssetKey(["raw", "period"]),
+)
+RAW_DESCRIPTIONS = {
+    "submission": "每个报送文件的处理记录 / one row per distinct submission file processed",
+    "indicator_value": "已接收报送的全部数值及出处 / every value of every accepted submission, with its source cell",
+    "period": "报送中出现的全部期间 / every period the submissions use",
+}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(key, deps=[INBOX.key], group_name="raw", kinds={"python", "duckdb"},
+                     description=RAW_DESCRIPTIONS[key.path[-1]])
+        for key in RAW_KEYS
+    ],
+    can_subset=False,
+    pool="warehouse_writer",
+)
+def raw_submissions(context: dg.AssetExecutionContext):
+    """Reads every new file of the inbox, rejects bad files whole with a report, lands the rest."""
+    settings = load_settings()
+    result = process_inbox(settings, load_catalog(REFERENCE_DIR))
+    for outcome in result.outcomes:
+        if outcome.status == "rejected":
+            context.log.warning(
+                f"退回 rejected: {outcome.file_name} ({outcome.n_errors} 个错误 errors) → {outcome.report_path}"
+            )
+    metadata = _metadata(result)
+    for key in RAW_KEYS:
+        yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+
+
+def _metadata(result: InboxResult) -> dict:
+    table = "\n".join(
+        f"| {o.file_name} | {o.status} | {o.department_code or ''} | {o.period_code or ''} | {o.n_rows} | "
+        f"{o.n_errors} | {o.n_warnings} | {o.report_path or ''} |"
+        for o in result.outcomes
+    )
+    return {
+        "accepted": result.count("accepted"),
+        "rejected": result.count("rejected"),
+        "unchanged": result.count("unchanged"),
+        "files": dg.MetadataValue.md(
+            "| file | status | department | period | rows | errors | warnings | report |\n"
+            "|---|---|---|---|---|---|---|---|\n" + table
+        ),
+    }

@@ -1,0 +1,22 @@
+"""The code location: `dagster dev` in the repository root finds it through pyproject.toml."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+import dagster as dg  # noqa: E402
+
+from .assets.dbt import dbt_resource, warehouse_models  # noqa: E402
+from .assets.ingestion import INBOX, raw_submissions  # noqa: E402
+from .schedules import inbox_sensor, nightly_job, nightly_schedule  # noqa: E402
+
+defs = dg.Definitions(
+    assets=[INBOX, raw_submissions, warehouse_models],
+    jobs=[nightly_job],
+    schedules=[nightly_schedule],
+    sensors=[inbox_sensor],
+    resources={"dbt": dbt_resource()},
+)
