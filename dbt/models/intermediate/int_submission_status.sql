@@ -1,0 +1,54 @@
+-- Supersession (docs/architecture.md): among the accepted submissions of one
+-- department and period the latest wins, ordered by sent_date (nulls first),
+-- then received_at, then file_name. The other accepted ones are 'superseded'.
+with
+
+submissions as (
+
+    select * from {{ ref('stg_raw__submission') }}
+
+),
+
+accepted_ranked as (
+
+    select
+        submission_id,
+        row_number() over latest_first as recency_rank,
+        first_value(submission_id) over latest_first as latest_submission_id
+
+    from submissions
+    where ingest_status = 'accepted'
+    window latest_first as (
+        partition by department_code, period_code
+        order by
+            sent_date desc nulls last,
+            received_at desc,
+            file_name desc,
+            submission_id desc
+        rows between unbounded preceding and unbounded following
+    )
+
+),
+
+final as (
+
+    select
+        submissions.*,
+        case
+            when accepted_ranked.submission_id is null then 'rejected'
+            when accepted_ranked.recency_rank = 1 then 'accepted'
+            else 'superseded'
+        end as status,
+        coalesce(accepted_ranked.recency_rank = 1, false) as is_current,
+        case
+            when accepted_ranked.recency_rank > 1
+                then accepted_ranked.latest_submission_id
+        end as superseded_by_submission_id
+
+    from submissions
+    left join accepted_ranked
+        on submissions.submission_id = accepted_ranked.submission_id
+
+)
+
+select * from final

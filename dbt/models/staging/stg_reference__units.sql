@@ -1,0 +1,21 @@
+with
+
+source as (
+
+    select * from {{ ref('units') }}
+
+),
+
+renamed as (
+
+    select
+        cast(unit_zh as varchar) as unit_zh,
+        cast(base_unit as varchar) as base_unit,
+        cast(factor as double) as factor,
+        cast(aliases as varchar) as aliases
+
+    from source
+
+)
+
+select * from renamed
