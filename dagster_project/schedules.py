@@ -1,6 +1,5 @@
 """When the job runs: nightly at 02:00 Beijing time, and whenever the inbox changes."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """Dagster assets for the inbox and the raw schema that ingestion writes."""
 
-from __future__ import annotations
 
 import dagster as dg
 

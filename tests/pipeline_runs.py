@@ -1,0 +1,57 @@
+"""Running the real nightly job into a temporary data folder, and reading the marts back."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+MART_KEYS = {
+    "dim_cluster": "cluster_code", "dim_indicator": "indicator_code", "dim_department": "department_code",
+    "dim_area": "area_code", "dim_period": "period_code", "fct_indicator_value": "submission_id, line_no",
+    "fct_cluster_output": "cluster_code, area_code, period_code",
+    "fct_target_progress": "indicator_code, area_code, cluster_code, department_code, year",
+    "fct_submission": "submission_id",
+}
+
+
+@contextmanager
+def environment(**values: str):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_nightly(inbox: Path, data_dir: Path):
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+
+    with environment(DAZU_INBOX=str(inbox), DAZU_DATA_DIR=str(data_dir)):
+        result = defs.get_job_def("nightly").execute_in_process(instance=dg.DagsterInstance.ephemeral(),
+                                                                raise_on_error=False)
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    return result
+
+
+def snapshot(data_dir: Path) -> dict[str, list[dict]]:
+    """Every mart, rows as dicts in key order: what a BI tool would read."""
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        tables = {}
+        for table, key in MART_KEYS.items():
+            cursor = con.execute(f"select * from marts.{table} order by {key}")
+            columns = [d[0] for d in cursor.description]
+            tables[table] = [dict(zip(columns, row)) for row in cursor.fetchall()]
+        return tables
+    finally:
+        con.close()
