@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 
 import duckdb
 
@@ -22,6 +23,10 @@ def summary(warehouse: str) -> str:
             f"{status} {n}" for status, n in
             con.execute("select status, count(*) from marts.fct_submission group by 1 order by 1").fetchall()
         )]
+        for file_name, report in con.execute(
+            "select file_name, report_path from marts.fct_submission where status = 'rejected' order by file_name"
+        ).fetchall():
+            lines.append(f"  退回 rejected: {file_name} → 报告 report: {report}")
         lines.append("各表行数 rows per mart:")
         lines += [f"  marts.{t:<22} {con.execute(f'select count(*) from marts.{t}').fetchone()[0]:>6}" for t in MARTS]
         lines.append("目标进度 targets by status: " + ", ".join(
@@ -40,8 +45,13 @@ def main() -> int:
 
     from .definitions import defs
 
-    result = defs.get_job_def("nightly").execute_in_process(instance=dg.DagsterInstance.get(), raise_on_error=False)
-    print()
+    log_path = settings.data_dir / "logs" / "make_run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"Running the nightly job; its log goes to {log_path} and to the run page of `make ui` …", flush=True)
+    with open(log_path, "w", encoding="utf-8") as log, redirect_stdout(log), redirect_stderr(log):
+        result = defs.get_job_def("nightly").execute_in_process(
+            instance=dg.DagsterInstance.get(), raise_on_error=False
+        )
     print(f"Run {result.run_id}: {'success' if result.success else 'FAILED'}")
     print(f"Warehouse: {settings.warehouse}")
     if settings.warehouse.exists():

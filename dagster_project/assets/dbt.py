@@ -13,10 +13,14 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from ..ingest.landing import warehouse_lock
 from ..settings import DBT_PROJECT_DIR, load_settings
 
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+# `dagster dev` prepares the project with a default resource that looks for `dbt` on PATH:
+# make it find this environment's dbt even when the venv is not activated.
+if Path(DBT_EXECUTABLE).parent.as_posix() not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = os.pathsep.join([str(Path(DBT_EXECUTABLE).parent), os.environ.get("PATH", "")])
+
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
-
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
