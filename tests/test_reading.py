@@ -130,3 +130,16 @@ def test_sample_csv_is_gbk():
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")
     assert "报送单位" in data.decode("gbk")
+
+
+def test_cover_labels_and_sheet_names_as_people_write_them(tmp_path, catalog):
+    path = write_workbook(tmp_path / "x.xlsx", {"报送单位（盖章）：": "区科技局", "报告期:": "2024Q1", "填报日期": "2024-04-10"},
+                          [indicator_row("技术合同成交额", "1.2", "亿元")])
+    wb = openpyxl.load_workbook(path)
+    wb["指标"].title = "指标表 "
+    wb.save(path)
+    parsed = parse_submission(read_source_file(path.name, path.read_bytes()), catalog)
+    assert parsed.errors == []
+    assert (parsed.department_code, parsed.period.code, parsed.sent_date) == (
+        "science_tech_bureau", "2024Q1", dt.date(2024, 4, 10))
+    assert parsed.rows[0].source_sheet == "指标表"

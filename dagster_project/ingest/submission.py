@@ -7,6 +7,7 @@ periods they use and every issue found. Nothing here touches files or the wareho
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -139,10 +140,12 @@ class Table:
 
 
 def _sheet(source: SourceFile, name: str) -> Sheet | None:
+    """The sheet of that name; failing that, the only sheet whose name contains it (指标表, 封面页)."""
     for sheet_name, sheet in source.sheets.items():
         if clean_text(sheet_name) == name:
             return sheet
-    return None
+    near = [sheet for sheet_name, sheet in source.sheets.items() if name in clean_text(sheet_name)]
+    return near[0] if len(near) == 1 else None
 
 
 def _find_table(sheet: Sheet, key_column: str, result: ParsedSubmission) -> Table | None:
@@ -185,13 +188,22 @@ def _read_cover(sheet: Sheet, catalog: Catalog, result: ParsedSubmission) -> Non
     fields: dict[str, Cell] = {}
     for cells in sheet.rows:
         if len(cells) >= 2:
-            label = clean_text(cells[0].value).rstrip(":")
-            fields.setdefault(label, cells[1])
+            fields.setdefault(_cover_label(cells[0].value), cells[1])
         elif len(cells) == 1:
-            label = clean_text(cells[0].value).rstrip(":")
+            label = _cover_label(cells[0].value)
             if label in ("报送单位", "报告期"):
                 fields.setdefault(label, Cell(None, cells[0].row, cells[0].column + 1))
     _apply_cover(fields, sheet.name, catalog, result)
+
+
+COVER_LABEL_SYNONYMS = {"填报单位": "报送单位", "报送部门": "报送单位", "报告期间": "报告期", "统计期": "报告期",
+                        "报送日期": "报出日期", "填报日期": "报出日期", "填表人": "填报人"}
+
+
+def _cover_label(value: object) -> str:
+    """报送单位(盖章)： -> 报送单位; a few synonyms people use for the template's labels."""
+    label = re.sub(r"\(.*?\)", "", clean_text(value)).rstrip(":")
+    return COVER_LABEL_SYNONYMS.get(label, label)
 
 
 def _read_csv_cover(table: Table, catalog: Catalog, result: ParsedSubmission) -> None:
