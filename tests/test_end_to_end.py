@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import datetime as dt
 import math
 import shutil
@@ -102,6 +103,7 @@ def test_every_value_traces_back_to_its_cell(sample, workspace):
     for row in sample["fct_indicator_value"]:
         path = archives[row["submission_id"]]
         assert path.name == row["source_file"]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == row["source_sha256"]
         if path.suffix == ".csv":
             lines = list(csv.reader(path.read_bytes().decode("gb18030").splitlines()))
             column = openpyxl.utils.column_index_from_string("".join(c for c in row["source_cell"] if c.isalpha()))

@@ -53,6 +53,7 @@ create table if not exists raw.indicator_value (
     explanation varchar,
     quality_flag varchar,
     source_file varchar not null,
+    source_sha256 varchar not null,
     source_sheet varchar not null,
     source_row integer not null,
     source_cell varchar not null,
@@ -73,7 +74,7 @@ VALUE_COLUMNS = (
     "submission_id", "line_no", "department_code", "area_code", "cluster_code", "indicator_code", "period_code",
     "value_kind", "target_strength", "comparator", "value", "value_upper", "base_unit", "display_value",
     "display_unit_zh", "base_period_code", "raw_text", "explanation", "quality_flag", "source_file",
-    "source_sheet", "source_row", "source_cell", "loaded_at",
+    "source_sha256", "source_sheet", "source_row", "source_cell", "loaded_at",
 )
 
 
@@ -132,7 +133,7 @@ def land_submission(con: duckdb.DuckDBPyConnection, record: SubmissionRecord, pa
         )
         if record.status == "accepted":
             rows = [
-                [record.submission_id, *(_value_tuple(row)), record.file_name, row.source_sheet, row.source_row,
+                [record.submission_id, *(_value_tuple(row)), record.file_name, record.sha256, row.source_sheet, row.source_row,
                  row.source_cell, record.loaded_at]
                 for row in parsed.rows
             ]

@@ -30,6 +30,7 @@ final as (
         explanation,
         quality_flag,
         source_file,
+        source_sha256,
         source_sheet,
         source_row,
         source_cell,

@@ -29,6 +29,7 @@ renamed as (
         cast(explanation as varchar) as explanation,
         cast(quality_flag as varchar) as quality_flag,
         cast(source_file as varchar) as source_file,
+        cast(source_sha256 as varchar) as source_sha256,
         cast(source_sheet as varchar) as source_sheet,
         cast(source_row as integer) as source_row,
         cast(source_cell as varchar) as source_cell,
