@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .parsing.text import clean_text, normalize_name
 
+NON_NEGATIVE_UNITS = frozenset({"count", "yuan", "mu", "m2", "m", "days", "yuan_per_mu"})
 REFERENCE_FILES = ("areas.csv", "clusters.csv", "departments.csv", "indicators.csv", "units.csv")
 
 
@@ -29,6 +30,11 @@ class Indicator:
     measure_type: str
     plausible_min: float
     plausible_max: float
+
+    @property
+    def is_non_negative(self) -> bool:
+        """Counts, money, areas, lengths, durations: never below zero."""
+        return self.base_unit in NON_NEGATIVE_UNITS
 
     @property
     def is_bounded_ratio(self) -> bool:

@@ -11,6 +11,7 @@ import dagster as dg  # noqa: E402
 
 from .assets.dbt import dbt_resource, warehouse_models  # noqa: E402
 from .assets.ingestion import INBOX, raw_submissions  # noqa: E402
+from .assets.mart_checks import MART_CHECKS  # noqa: E402
 from .schedules import inbox_sensor, nightly_job, nightly_schedule  # noqa: E402
 
 defs = dg.Definitions(
@@ -18,5 +19,6 @@ defs = dg.Definitions(
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     sensors=[inbox_sensor],
+    asset_checks=MART_CHECKS,
     resources={"dbt": dbt_resource()},
 )

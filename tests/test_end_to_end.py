@@ -6,31 +6,25 @@ import csv
 import hashlib
 import datetime as dt
 import math
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tests.builders import SAMPLE_INBOX, cover, indicator_row, write_workbook
+from tests.builders import cover, indicator_row, write_workbook
 from tests.pipeline_runs import run_nightly, snapshot
 
 SEED_FACTS = Path(__file__).parent / "fixtures" / "seed_facts.csv"
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory):
-    root = tmp_path_factory.mktemp("e2e")
-    inbox = root / "inbox"
-    shutil.copytree(SAMPLE_INBOX, inbox)
-    return inbox, root / "data"
+def workspace(built_sample):
+    return built_sample
 
 
 @pytest.fixture(scope="module")
 def sample(workspace):
-    inbox, data_dir = workspace
-    run_nightly(inbox, data_dir)
-    return snapshot(data_dir)
+    return snapshot(workspace[1])
 
 
 H1_ROWS = [
@@ -183,3 +177,12 @@ def test_rerun_on_the_same_inbox_changes_nothing(corrected, workspace):
     inbox, data_dir = workspace
     run_nightly(inbox, data_dir)
     assert snapshot(data_dir) == corrected
+
+
+def test_data_docs_and_reports_are_written(sample, workspace):
+    _, data_dir = workspace
+    docs = (data_dir / "data_docs" / "index.html").read_text(encoding="utf-8")
+    assert "submission_values" in docs and "marts_cluster_shares" in docs
+    for row in sample["fct_submission"]:
+        assert (data_dir / row["report_path"]).is_file()
+        assert (data_dir / row["report_path"]).with_suffix(".xlsx").is_file()

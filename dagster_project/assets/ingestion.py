@@ -5,6 +5,7 @@ import dagster as dg
 
 from ..catalog import load_catalog
 from ..ingest.pipeline import InboxResult, process_inbox
+from ..quality.gx_runner import gx_runner
 from ..settings import REFERENCE_DIR, load_settings
 
 INBOX = dg.AssetSpec(
@@ -38,12 +39,16 @@ def raw_submissions(context: dg.AssetExecutionContext):
     """Reads every new file of the inbox, rejects bad files whole with a report, lands the rest."""
     settings = load_settings()
     result = process_inbox(settings, load_catalog(REFERENCE_DIR))
+    if result.count("accepted") or result.count("rejected"):
+        gx_runner().build_data_docs(settings.data_dir / "data_docs")
     for outcome in result.outcomes:
         if outcome.status == "rejected":
             context.log.warning(
                 f"退回 rejected: {outcome.file_name} ({outcome.n_errors} 个错误 errors) → {outcome.report_path}"
             )
     metadata = _metadata(result)
+    metadata["data_docs"] = dg.MetadataValue.path(str(settings.data_dir / "data_docs" / "index.html"))
+    metadata["reports"] = dg.MetadataValue.path(str(settings.reports_dir))
     for key in RAW_KEYS:
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)
 

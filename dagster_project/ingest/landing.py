@@ -161,3 +161,24 @@ def _value_tuple(row) -> list:
         row.display_value, row.display_unit_zh, row.base_period_code, row.raw_text, row.explanation,
         row.quality_flag,
     ]
+
+
+def latest_values(con: duckdb.DuckDBPyConnection, keys: set[tuple[str, str, str, str, str]]) -> dict:
+    """The latest accepted value for each (indicator, area, cluster or '', kind, period) asked for."""
+    if not keys:
+        return {}
+    periods = sorted({key[4] for key in keys})
+    rows = con.execute(
+        """
+        select v.indicator_code, v.area_code, coalesce(v.cluster_code, ''), v.value_kind, v.period_code, v.value
+        from raw.indicator_value v
+        join raw.submission s using (submission_id)
+        where s.status = 'accepted' and list_contains(?, v.period_code)
+        qualify row_number() over (
+            partition by v.indicator_code, v.area_code, v.cluster_code, v.value_kind, v.period_code
+            order by s.sent_date desc nulls last, s.received_at desc, s.file_name desc, v.line_no
+        ) = 1
+        """,
+        [periods],
+    ).fetchall()
+    return {tuple(row[:5]): row[5] for row in rows if tuple(row[:5]) in keys}

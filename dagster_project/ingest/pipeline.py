@@ -13,9 +13,18 @@ from ..parsing.errors import ParseError
 from ..settings import Settings
 from .inbox import InboxFile, list_inbox, read_inbox_file
 from .issues import Issue
-from .landing import SubmissionRecord, ensure_raw_schema, known_submissions, land_submission, warehouse_lock
+from ..quality.gx_runner import gx_runner
+from ..quality.submission_gate import apply_gate, previous_keys
+from .landing import (
+    SubmissionRecord,
+    ensure_raw_schema,
+    known_submissions,
+    land_submission,
+    latest_values,
+    warehouse_lock,
+)
 from .reading import read_source_file
-from .reports import render_report, write_report
+from .reports import render_report, render_report_xlsx, write_report
 from .submission import ParsedSubmission, parse_submission
 
 
@@ -72,10 +81,14 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
                     result.outcomes.append(FileOutcome(file.name, submission_id, "unchanged"))
                     continue
                 parsed = parse_file(file, catalog)
+                if parsed.rows:
+                    apply_gate(parsed, catalog, latest_values(con, previous_keys(parsed)), gx_runner())
                 record = _record(settings, file, parsed, catalog, now)
                 _archive(settings, file, record)
                 department = catalog.departments.display_names.get(parsed.department_code or "")
-                write_report(settings.data_dir / record.report_path, render_report(record, parsed, department))
+                report = settings.data_dir / record.report_path
+                write_report(report, render_report(record, parsed, department))
+                write_report(report.with_suffix(".xlsx"), render_report_xlsx(record, parsed, department))
                 land_submission(con, record, parsed)
                 known[file.sha256] = (record.status, catalog.version)
                 result.outcomes.append(FileOutcome(

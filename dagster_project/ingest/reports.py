@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import html
+import io
 from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from .issues import ERROR
 from .landing import SubmissionRecord
@@ -59,12 +63,62 @@ def render_report(record: SubmissionRecord, parsed: ParsedSubmission, department
     return (
         f"<!doctype html><html lang=zh-CN><head><meta charset=utf-8><title>报送审核报告 {e(record.file_name)}</title>"
         f"<style>{_STYLE}</style></head><body><h1>报送审核报告 <span class=en>Submission review report</span></h1>"
+        f'<p><a href="{e(Path(record.report_path).with_suffix(".xlsx").name)}">下载 Excel 版 / Excel version</a></p>'
         f"<table>{rows}</table><p>{e(verdict[0])}<br><span class=en>{e(verdict[1])}</span></p>{issues}</body></html>"
     )
 
 
-def write_report(path: Path, content: str) -> None:
+ISSUE_COLUMNS = ("级别 / severity", "工作表 / sheet", "行 / row", "列 / column", "单元格 / cell",
+                 "填报内容 / as written", "问题 / problem", "Problem (English)", "处理建议 / what to do",
+                 "What to do (English)", "规则 / rule")
+
+
+def render_report_xlsx(record: SubmissionRecord, parsed: ParsedSubmission, department_name: str | None) -> bytes:
+    """The same report as a workbook the submitter opens in Excel or WPS."""
+    wb = openpyxl.Workbook()
+    summary = wb.active
+    summary.title = "审核结果"
+    for label, value in (
+        ("文件 / file", record.file_name), ("SHA-256", record.sha256),
+        ("报送单位 / department", department_name or ""), ("报告期 / period", record.period_code or ""),
+        ("结果 / outcome", _STATUS[record.status]), ("数据行 / data rows", record.n_rows),
+        ("强制性错误 / hard errors", record.n_errors), ("核实性提示 / soft findings", record.n_warnings),
+    ):
+        summary.append([label, _safe_cell(value)])
+    summary.column_dimensions["A"].width = 28
+    summary.column_dimensions["B"].width = 70
+    sheet = wb.create_sheet("问题清单")
+    sheet.append(ISSUE_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    fills = {ERROR: PatternFill("solid", fgColor="FFE0E0"), "warning": PatternFill("solid", fgColor="FFF6CC")}
+    for issue in parsed.issues:
+        sheet.append([_safe_cell(v) for v in (
+            _SEVERITY[issue.severity], issue.sheet, issue.row, issue.column, issue.cell, issue.value_text,
+            issue.problem_zh, issue.problem_en, issue.fix_zh, issue.fix_en, issue.rule)])
+        for cell in sheet[sheet.max_row]:
+            cell.fill = fills[issue.severity]
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCDEFGHIJK", (18, 10, 6, 12, 8, 16, 40, 40, 40, 40, 24)):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _safe_cell(value: object) -> object:
+    """Text from a submission is data: a leading = + - @ must not become a formula in Excel."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def write_report(path: Path, content: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(content, encoding="utf-8")
+    tmp = path.with_name(path.name + ".tmp")
+    if isinstance(content, bytes):
+        tmp.write_bytes(content)
+    else:
+        tmp.write_text(content, encoding="utf-8")
     tmp.replace(path)

@@ -1,7 +1,9 @@
 """The submission template (shared/contract/submission-template.md): sheets of cells -> typed rows.
 
 Pure: takes a SourceFile and the Catalog, returns a ParsedSubmission holding typed rows, the
-periods they use and every issue found. Nothing here touches files or the warehouse.
+periods they use and every issue of reading (unknown names, unreadable numbers, units). Rules on
+the values themselves are the quality gate's (dagster_project/quality/submission_gate.py).
+Nothing here touches files or the warehouse.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ VALUE_KINDS = {
     "参照": "reference", "参考": "reference", "参照值": "reference", "参考值": "reference",
 }
 TARGET_STRENGTHS = {"确保": "ensure", "力争": "strive"}
-NON_NEGATIVE_UNITS = {"count", "yuan", "mu", "m2", "m", "days", "yuan_per_mu"}
 
 
 @dataclass
@@ -117,7 +118,7 @@ def parse_submission(source: SourceFile, catalog: Catalog) -> ParsedSubmission:
         cluster_table = _find_table(cluster_sheet, "产业集群", result)
         if cluster_table is not None:
             _read_cluster_table(cluster_table, catalog, result)
-    _check_conflicting_duplicates(result, catalog)
+    _drop_exact_repeats(result, catalog)
     return result
 
 
@@ -318,9 +319,6 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
     if converted is None:
         return
     parsed, value, upper, raw_text = converted
-    flag = _check_value(indicator, value, upper, explanation, table.sheet, value_cell, raw_text, result)
-    if len(result.errors) > errors_before:
-        return
     display = catalog.display_unit(indicator)
     result.rows.append(ValueRow(
         line_no=len(result.rows) + 1, department_code=result.department_code or "", area_code=area_code,
@@ -328,7 +326,7 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
         value_kind=value_kind, target_strength=target_strength if value_kind == "target" else None,
         comparator=parsed.comparator, value=float(value), value_upper=_float(upper), base_unit=indicator.base_unit,
         display_value=float(value / display.factor), display_unit_zh=display.unit_zh,
-        base_period_code=base_period_code, raw_text=raw_text, explanation=explanation, quality_flag=flag,
+        base_period_code=base_period_code, raw_text=raw_text, explanation=explanation, quality_flag=None,
         source_sheet=table.sheet, source_row=value_cell.row, source_cell=value_cell.ref,
     ))
 
@@ -383,9 +381,6 @@ def _read_cluster_table(table: Table, catalog: Catalog, result: ParsedSubmission
             if conv is None:
                 continue
             parsed, value, upper, raw_text = conv
-            flag = _check_value(indicator, value, upper, explanation, table.sheet, cell, raw_text, result)
-            if len(result.errors) > errors_before:
-                break
             display = catalog.display_unit(indicator)
             result.rows.append(ValueRow(
                 line_no=len(result.rows) + 1, department_code=result.department_code or "", area_code=area_code,
@@ -393,7 +388,7 @@ def _read_cluster_table(table: Table, catalog: Catalog, result: ParsedSubmission
                 value_kind="actual", target_strength=None, comparator=parsed.comparator, value=float(value),
                 value_upper=_float(upper), base_unit=indicator.base_unit, display_value=float(value / display.factor),
                 display_unit_zh=display.unit_zh, base_period_code=None, raw_text=raw_text, explanation=explanation,
-                quality_flag=flag, source_sheet=table.sheet, source_row=cell.row, source_cell=cell.ref,
+                quality_flag=None, source_sheet=table.sheet, source_row=cell.row, source_cell=cell.ref,
             ))
 
 
@@ -453,65 +448,20 @@ def _convert(value_cell: Cell, unit_cell: Cell | None, indicator: Indicator, cat
     return parsed, value, upper, raw_text
 
 
-def _check_value(indicator: Indicator, value: Decimal, upper: Decimal | None, explanation: str | None,
-                 sheet: str, cell: Cell, raw_text: str, result: ParsedSubmission) -> str | None:
-    """Hard limits reject the file; the plausible range only flags (explained when 说明 is given)."""
-    where = _where(sheet, cell, "数值", raw_text)
-    bounds = [v for v in (value, upper) if v is not None]
-    if indicator.base_unit in NON_NEGATIVE_UNITS and any(v < 0 for v in bounds):
-        result.issues.append(Issue(
-            ERROR, "negative_value", f"“{indicator.name_zh}”不能为负数", f"{indicator.name_en} cannot be negative",
-            "核对数值; 下降请用增长率类指标表示", "check the value; report a decrease as a growth rate", **where))
-        return None
-    if indicator.base_unit == "count" and any(v != v.to_integral_value() for v in bounds):
-        result.issues.append(Issue(
-            ERROR, "fractional_count", f"“{indicator.name_zh}”应为整数", f"{indicator.name_en} must be a whole number",
-            "填写整数", "enter a whole number", **where))
-        return None
-    if indicator.is_bounded_ratio and any(v < 0 or v > 1 for v in bounds):
-        result.issues.append(Issue(
-            ERROR, "ratio_out_of_bounds", f"“{indicator.name_zh}”应在0%到100%之间",
-            f"{indicator.name_en} must lie between 0% and 100%", "核对数值和单位(% 还是 个百分点)",
-            "check the value and its unit (% or 个百分点)", **where))
-        return None
-    if indicator.is_change_rate and any(v <= -1 for v in bounds):
-        result.issues.append(Issue(
-            ERROR, "growth_below_minus_100", f"“{indicator.name_zh}”不能低于-100%",
-            f"{indicator.name_en} cannot fall below -100%", "核对数值和正负号", "check the value and its sign", **where))
-        return None
-    if any(v < Decimal(str(indicator.plausible_min)) or v > Decimal(str(indicator.plausible_max)) for v in bounds):
-        explained = explanation is not None
-        result.issues.append(Issue(
-            WARNING, "out_of_plausible_range",
-            f"“{indicator.name_zh}”超出合理范围 [{indicator.plausible_min:g}, {indicator.plausible_max:g}]"
-            + ("(已有说明)" if explained else ""),
-            f"{indicator.name_en} is outside its plausible range" + (" (explained)" if explained else ""),
-            "核实数值; 如确实如此, 请在“说明”列写明原因", "check the value; if it is right, explain it in 说明", **where))
-        return "explained:out_of_plausible_range" if explained else "out_of_plausible_range"
-    return None
-
-
-def _check_conflicting_duplicates(result: ParsedSubmission, catalog: Catalog) -> None:
-    """Two rows for the same indicator, area, cluster, period and kind must agree."""
+def _drop_exact_repeats(result: ParsedSubmission, catalog: Catalog) -> None:
+    """A row repeated with the same value lands once (a warning); different values are for the gate."""
     seen: dict[tuple, ValueRow] = {}
     kept: list[ValueRow] = []
     for row in result.rows:
-        key = (row.indicator_code, row.area_code, row.cluster_code, row.period_code, row.value_kind)
-        first = seen.get(key)
-        if first is None:
-            seen[key] = row
+        key = (row.indicator_code, row.area_code, row.cluster_code, row.period_code, row.value_kind,
+               row.value, row.value_upper, row.comparator)
+        first = seen.setdefault(key, row)
+        if first is row:
             kept.append(row)
             continue
-        same = (first.value, first.value_upper, first.comparator) == (row.value, row.value_upper, row.comparator)
-        name = catalog.indicators[row.indicator_code].name_zh
         result.issues.append(Issue(
-            WARNING if same else ERROR, "duplicate_row" if same else "conflicting_duplicate",
-            (f"与第{first.source_row}行重复, 已只保留一次" if same else
-             f"“{name}”与第{first.source_row}行的指标、范围、集群、期间和类型相同, 但数值不同"),
-            (f"repeats row {first.source_row}; kept once" if same else
-             f"same indicator, area, cluster, period and kind as row {first.source_row} with a different value"),
-            "删除重复行" if same else "保留正确的一行, 删除另一行",
-            "delete the repeated row" if same else "keep the correct row and delete the other",
+            WARNING, "duplicate_row", f"与第{first.source_row}行完全重复, 已只保留一次",
+            f"repeats row {first.source_row} exactly; kept once", "删除重复行", "delete the repeated row",
             sheet=row.source_sheet, row=row.source_row, column="数值", cell=row.source_cell, value_text=row.raw_text))
     for line_no, row in enumerate(kept, start=1):
         row.line_no = line_no

@@ -1,0 +1,106 @@
+"""Gate 2 as Dagster asset checks beside the dbt marts they check; failing rows go into the check's metadata."""
+
+import duckdb
+import dagster as dg
+import pandas as pd
+
+from ..quality.gx_runner import gx_runner
+from ..quality.mart_gate import (
+    CheckOutcome,
+    cluster_output_frame,
+    cluster_shares_frame,
+    park_reconciliation_frame,
+    run_checks,
+    target_progress_frame,
+)
+from ..settings import load_settings
+
+CLUSTER_OUTPUT = dg.AssetKey(["marts", "fct_cluster_output"])
+INDICATOR_VALUE = dg.AssetKey(["marts", "fct_indicator_value"])
+TARGET_PROGRESS = dg.AssetKey(["marts", "fct_target_progress"])
+MAX_ROWS_SHOWN = 50
+
+
+def _read(*queries: str) -> list[pd.DataFrame]:
+    con = duckdb.connect(str(load_settings().warehouse), read_only=True)
+    try:
+        return [con.execute(q).df() for q in queries]
+    finally:
+        con.close()
+
+
+def _result(outcome: CheckOutcome, asset_key: dg.AssetKey) -> dg.AssetCheckResult:
+    rows = outcome.failing_rows.head(MAX_ROWS_SHOWN)
+    metadata = {"failing_row_count": len(outcome.failing_rows)}
+    if not outcome.passed:
+        metadata["problems"] = dg.MetadataValue.md("\n".join(f"- {p}" for p in outcome.problems))
+        metadata["failing_rows"] = dg.MetadataValue.md(rows.to_markdown(index=False) if len(rows) else "")
+    docs = load_settings().data_dir / "data_docs" / "index.html"
+    metadata["data_docs"] = dg.MetadataValue.path(str(docs))
+    return dg.AssetCheckResult(
+        check_name=outcome.check,
+        asset_key=asset_key,
+        passed=outcome.passed,
+        severity=dg.AssetCheckSeverity.ERROR if outcome.severity == "critical" else dg.AssetCheckSeverity.WARN,
+        metadata=metadata,
+    )
+
+
+def _build_docs() -> None:
+    gx_runner().build_data_docs(load_settings().data_dir / "data_docs")
+
+
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec("cluster_shares_sum_to_one", asset=CLUSTER_OUTPUT, blocking=True,
+                          description="各范围、期间的集群占比之和为1 / cluster shares sum to 1 per area and period"),
+        dg.AssetCheckSpec("computed_growth_plausible", asset=CLUSTER_OUTPUT, blocking=True,
+                          description="计算增速在合理范围内 / computed growth within the plausible range"),
+        dg.AssetCheckSpec("reported_growth_agrees", asset=CLUSTER_OUTPUT,
+                          description="填报增速与计算增速相差不超过0.5个百分点 / reported and computed growth within 0.5 pp"),
+    ],
+)
+def cluster_output_checks():
+    output, indicators = _read("select * from marts.fct_cluster_output", "select * from marts.dim_indicator")
+    runner = gx_runner()
+    outcomes = run_checks(runner, "marts_cluster_shares", cluster_shares_frame(output), ["cluster_shares_sum_to_one"])
+    outcomes += run_checks(runner, "marts_cluster_output", cluster_output_frame(output, indicators),
+                           ["computed_growth_plausible", "reported_growth_agrees"])
+    _build_docs()
+    for outcome in outcomes:
+        yield _result(outcome, CLUSTER_OUTPUT)
+
+
+@dg.asset_check(asset=INDICATOR_VALUE, description="各园区之和不超过全区(可加指标) / parks never exceed the district "
+                                                   "for additive indicators (cross-department reconciliation)")
+def parks_within_district():
+    values, indicators, areas = _read(
+        "select * from marts.fct_indicator_value where value_kind = 'actual'",
+        "select * from marts.dim_indicator", "select * from marts.dim_area")
+    frame = park_reconciliation_frame(values, indicators, areas)
+    (outcome,) = run_checks(gx_runner(), "marts_park_reconciliation", frame, ["parks_within_district"])
+    _build_docs()
+    return _result(outcome, INDICATOR_VALUE)
+
+
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec("targets_reference_known_codes", asset=TARGET_PROGRESS, blocking=True,
+                          description="目标的指标和部门都存在 / every target's indicator and department exist"),
+        dg.AssetCheckSpec("progress_ratios_in_bounds", asset=TARGET_PROGRESS, blocking=True,
+                          description="完成率和序时进度在合理界限内 / attainment and schedule ratios in sensible bounds"),
+    ],
+)
+def target_progress_checks():
+    targets, indicators, departments = _read(
+        "select * from marts.fct_target_progress", "select * from marts.dim_indicator",
+        "select * from marts.dim_department")
+    frame = target_progress_frame(targets, indicators, departments)
+    outcomes = run_checks(gx_runner(), "marts_target_progress", frame,
+                          ["targets_reference_known_codes", "progress_ratios_in_bounds"])
+    _build_docs()
+    for outcome in outcomes:
+        yield _result(outcome, TARGET_PROGRESS)
+
+
+MART_CHECKS = [cluster_output_checks, parks_within_district, target_progress_checks]

@@ -1,0 +1,1 @@
+"""Quality gates: Great Expectations suites (expectations/*.json) run on pandas frames."""

@@ -1,0 +1,112 @@
+"""One Great Expectations context per process: suites from expectations/*.json, validated on pandas frames.
+
+GX costs seconds to import, so it is imported on first use and kept; its analytics and progress bars are off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..settings import REPO_ROOT
+
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+DATA_DOCS_SITE = "dazu246"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One failed expectation: its rule metadata and the frame rows that broke it."""
+
+    rule: str
+    severity: str  # critical | warning
+    meta: dict
+    expectation_type: str
+    row_indices: tuple = ()
+    observed: dict = field(default_factory=dict)
+
+
+class GxRunner:
+    def __init__(self, expectations_dir: Path = EXPECTATIONS_DIR):
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self._gx = gx
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        for site in list(self.context.get_site_names()):
+            self.context.delete_data_docs_site(site)  # the default site writes into a temporary folder
+        self._source = self.context.data_sources.add_pandas("frames")
+        self._checkpoints: dict[str, object] = {}
+        for path in sorted(expectations_dir.glob("*.json")):
+            suite = gx.ExpectationSuite(**json.loads(path.read_text(encoding="utf-8")))
+            suite = self.context.suites.add(suite)
+            batch = self._source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe("frame")
+            definition = self.context.validation_definitions.add(
+                gx.ValidationDefinition(name=suite.name, data=batch, suite=suite)
+            )
+            self._checkpoints[suite.name] = self.context.checkpoints.add(
+                gx.Checkpoint(name=suite.name, validation_definitions=[definition],
+                              result_format={"result_format": "COMPLETE"})
+            )
+        self._lock = threading.Lock()
+
+    @property
+    def suite_names(self) -> list[str]:
+        return sorted(self._checkpoints)
+
+    def validate(self, suite_name: str, frame: pd.DataFrame) -> list[Finding]:
+        """Failed expectations of the suite on the frame, with the frame indices of failing rows."""
+        with self._lock:
+            result = self._checkpoints[suite_name].run(batch_parameters={"dataframe": frame})
+        findings = []
+        for validation in result.run_results.values():
+            for outcome in validation.results:
+                if outcome.success:
+                    continue
+                config = outcome.expectation_config
+                if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+                    raise RuntimeError(f"{suite_name}: {config.type} failed to run: "
+                                       f"{outcome.exception_info.get('exception_message')}")
+                details = outcome.result or {}
+                findings.append(Finding(
+                    rule=config.meta.get("rule", config.type),
+                    severity=getattr(config.severity, "value", str(config.severity)),
+                    meta=dict(config.meta),
+                    expectation_type=config.type,
+                    row_indices=tuple(details.get("unexpected_index_list") or ()),
+                    observed={k: details.get(k) for k in ("observed_value", "unexpected_count") if k in details},
+                ))
+        return findings
+
+    def build_data_docs(self, directory: Path) -> Path:
+        """GX Data Docs of this process's validations, as static HTML under directory."""
+        directory.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            if DATA_DOCS_SITE in self.context.get_site_names():
+                self.context.delete_data_docs_site(DATA_DOCS_SITE)
+            self.context.add_data_docs_site(DATA_DOCS_SITE, {
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(directory)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            })
+            self.context.build_data_docs(site_names=[DATA_DOCS_SITE])
+        return directory / "index.html"
+
+
+_runner: GxRunner | None = None
+_runner_lock = threading.Lock()
+
+
+def gx_runner() -> GxRunner:
+    global _runner
+    with _runner_lock:
+        if _runner is None:
+            _runner = GxRunner()
+        return _runner
