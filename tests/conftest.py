@@ -1,3 +1,4 @@
+import logging
 import shutil
 
 import pytest
@@ -6,6 +7,9 @@ from dagster_project.catalog import Catalog, load_catalog
 from dagster_project.settings import REFERENCE_DIR
 from tests.builders import SAMPLE_INBOX
 from tests.pipeline_runs import run_nightly
+
+# Ephemeral Dagster instances close their SQLite storage before the pool's last rollback at exit.
+logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
 
 
 @pytest.fixture(scope="session")

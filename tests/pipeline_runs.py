@@ -36,9 +36,8 @@ def run_nightly(inbox: Path, data_dir: Path):
 
     from dagster_project.definitions import defs
 
-    with environment(DAZU_INBOX=str(inbox), DAZU_DATA_DIR=str(data_dir)):
-        result = defs.get_job_def("nightly").execute_in_process(instance=dg.DagsterInstance.ephemeral(),
-                                                                raise_on_error=False)
+    with environment(DAZU_INBOX=str(inbox), DAZU_DATA_DIR=str(data_dir)), dg.DagsterInstance.ephemeral() as instance:
+        result = defs.get_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     return result
 
