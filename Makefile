@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+READER := .venv-reader/.installed
 MANIFEST := dbt/target/manifest.json
 DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -path dbt/logs -prune -o \( -name '*.sql' -o -name '*.yml' \) -print 2>/dev/null) $(wildcard sources/reference/*.csv)
 
@@ -21,6 +22,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
+$(READER): requirements-reader.lock
+	test -x .venv-reader/bin/python || $(PYTHON) -m venv .venv-reader
+	.venv-reader/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-reader.lock
+	touch $@
+
 manifest: $(MANIFEST)
 
 $(MANIFEST): $(STAMP) $(DBT_SOURCES)
@@ -30,7 +36,7 @@ $(MANIFEST): $(STAMP) $(DBT_SOURCES)
 run: $(MANIFEST)
 	$(BIN)/python -m dagster_project.run_once
 
-test: $(MANIFEST)
+test: $(MANIFEST) $(READER)
 	$(BIN)/python -m pytest
 
 ui: $(MANIFEST)
@@ -38,4 +44,4 @@ ui: $(MANIFEST)
 	  $(BIN)/dagster dev -h 127.0.0.1 -p $${DAGSTER_PORT:-3000}
 
 clean:
-	rm -rf data dbt/target dbt/logs .pytest_cache
+	rm -rf data dbt/target dbt/logs .pytest_cache .venv-reader

@@ -12,10 +12,11 @@ import dagster as dg  # noqa: E402
 from .assets.dbt import dbt_resource, warehouse_models  # noqa: E402
 from .assets.ingestion import INBOX, raw_submissions  # noqa: E402
 from .assets.mart_checks import MART_CHECKS  # noqa: E402
+from .assets.serving import parquet_export, published_warehouse  # noqa: E402
 from .schedules import inbox_sensor, nightly_job, nightly_schedule  # noqa: E402
 
 defs = dg.Definitions(
-    assets=[INBOX, raw_submissions, warehouse_models],
+    assets=[INBOX, raw_submissions, warehouse_models, published_warehouse, parquet_export],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     sensors=[inbox_sensor],

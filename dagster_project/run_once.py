@@ -5,10 +5,9 @@ from __future__ import annotations
 import sys
 from contextlib import redirect_stderr, redirect_stdout
 
-import duckdb
-
 from .instance import ensure_dagster_home
 from .settings import load_settings
+from .storage import Connection, connect_published
 
 MARTS = (
     "dim_cluster", "dim_indicator", "dim_department", "dim_area", "dim_period",
@@ -16,26 +15,19 @@ MARTS = (
 )
 
 
-def summary(warehouse: str) -> str:
-    con = duckdb.connect(warehouse, read_only=True)
-    try:
-        lines = ["报送 submissions: " + ", ".join(
-            f"{status} {n}" for status, n in
-            con.execute("select status, count(*) from marts.fct_submission group by 1 order by 1").fetchall()
-        )]
-        for file_name, report in con.execute(
-            "select file_name, report_path from marts.fct_submission where status = 'rejected' order by file_name"
-        ).fetchall():
-            lines.append(f"  退回 rejected: {file_name} → 报告 report: {report}")
-        lines.append("各表行数 rows per mart:")
-        lines += [f"  marts.{t:<22} {con.execute(f'select count(*) from marts.{t}').fetchone()[0]:>6}" for t in MARTS]
-        lines.append("目标进度 targets by status: " + ", ".join(
-            f"{status} {n}" for status, n in
-            con.execute("select status, count(*) from marts.fct_target_progress group by 1 order by 1").fetchall()
-        ))
-        return "\n".join(lines)
-    finally:
-        con.close()
+def summary(con: Connection) -> str:
+    """What the published marts hold."""
+    counts = con.execute("select status, count(*) from marts.fct_submission group by 1 order by 1")
+    lines = ["报送 submissions: " + ", ".join(f"{status} {n}" for status, n in counts)]
+    for file_name, report in con.execute(
+        "select file_name, report_path from marts.fct_submission where status = 'rejected' order by file_name"
+    ):
+        lines.append(f"  退回 rejected: {file_name} → 报告 report: {report}")
+    lines.append("各表行数 rows per mart:")
+    lines += [f"  marts.{t:<22} {con.execute(f'select count(*) from marts.{t}')[0][0]:>6}" for t in MARTS]
+    targets = con.execute("select status, count(*) from marts.fct_target_progress group by 1 order by 1")
+    lines.append("目标进度 targets by status: " + ", ".join(f"{status} {n}" for status, n in targets))
+    return "\n".join(lines)
 
 
 def main() -> int:
@@ -53,12 +45,12 @@ def main() -> int:
             instance=dg.DagsterInstance.get(), raise_on_error=False
         )
     print(f"Run {result.run_id}: {'success' if result.success else 'FAILED'}")
-    print(f"Warehouse: {settings.warehouse}")
-    if settings.warehouse.exists():
-        try:
-            print(summary(str(settings.warehouse)))
-        except duckdb.Error as exc:
-            print(f"(no summary: {exc})")
+    print("Warehouse: " + ("PostgreSQL, schema marts" if settings.target == "postgres" else str(settings.warehouse)))
+    try:
+        with connect_published(settings) as con:
+            print(summary(con))
+    except Exception as exc:  # the run's own failure is reported above; the summary is best effort
+        print(f"(no summary: {exc})")
     print(f"Reports: {settings.reports_dir}")
     return 0 if result.success else 1
 

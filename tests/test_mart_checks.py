@@ -16,12 +16,13 @@ from tests.pipeline_runs import environment
 def warehouse_copy(built_sample, tmp_path):
     """A private copy of a built warehouse that a test may break."""
     _, data_dir = built_sample
-    shutil.copy(data_dir / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
+    (tmp_path / "work").mkdir()
+    shutil.copy(data_dir / "work" / "warehouse.duckdb", tmp_path / "work" / "warehouse.duckdb")
     return tmp_path
 
 
 def _break(data_dir, *statements):
-    con = duckdb.connect(str(data_dir / "warehouse.duckdb"))
+    con = duckdb.connect(str(data_dir / "work" / "warehouse.duckdb"))
     for statement in statements:
         con.execute(statement)
     con.close()

@@ -19,7 +19,7 @@ def settings(tmp_path):
 
 
 def _values(settings: Settings, file_name: str) -> dict:
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.work_warehouse), read_only=True)
     try:
         rows = con.execute(
             "select indicator_code, area_code, value, quality_flag, explanation from raw.indicator_value "

@@ -94,7 +94,7 @@ def landed(tmp_path, catalog):
 
 
 def _snapshot(settings: Settings):
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.work_warehouse), read_only=True)
     try:
         return (con.execute("select * from raw.indicator_value order by all").fetchall(),
                 con.execute("select * from raw.period order by all").fetchall())
@@ -120,7 +120,7 @@ def test_bad_file_is_rejected_whole_with_a_report(case, landed: Settings, catalo
     assert f"<code>{rule}</code>" in report
     if cell:
         assert f"<td>{cell}</td>" in report, f"the report must name cell {cell}"
-    con = duckdb.connect(str(landed.warehouse), read_only=True)
+    con = duckdb.connect(str(landed.work_warehouse), read_only=True)
     status = con.execute("select status from raw.submission where file_name = ?", [path.name]).fetchone()
     con.close()
     assert status == ("rejected",)
@@ -140,7 +140,7 @@ def test_soft_finding_lands_flagged_or_explained(landed: Settings, catalog):
     ])
     result = process_inbox(landed, catalog)
     assert [o.status for o in result.outcomes if o.file_name == "soft.xlsx"] == ["accepted"]
-    con = duckdb.connect(str(landed.warehouse), read_only=True)
+    con = duckdb.connect(str(landed.work_warehouse), read_only=True)
     flags = dict(con.execute(
         "select indicator_code, quality_flag from raw.indicator_value v join raw.submission s using (submission_id) "
         "where s.file_name = 'soft.xlsx'").fetchall())
@@ -159,6 +159,6 @@ def test_rejected_file_is_retried_after_a_catalog_change(landed: Settings, catal
         assert process_inbox(landed, catalog).count("rejected") == 1
     finally:
         catalog.version = original
-    con = duckdb.connect(str(landed.warehouse), read_only=True)
+    con = duckdb.connect(str(landed.work_warehouse), read_only=True)
     assert con.execute("select count(*) from raw.submission where file_name = 'a.xlsx'").fetchone() == (1,)
     con.close()

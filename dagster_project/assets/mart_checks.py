@@ -1,6 +1,5 @@
 """Gate 2 as Dagster asset checks beside the dbt marts they check; failing rows go into the check's metadata."""
 
-import duckdb
 import dagster as dg
 import pandas as pd
 
@@ -14,6 +13,7 @@ from ..quality.mart_gate import (
     target_progress_frame,
 )
 from ..settings import load_settings
+from ..storage import connect
 
 CLUSTER_OUTPUT = dg.AssetKey(["marts", "fct_cluster_output"])
 INDICATOR_VALUE = dg.AssetKey(["marts", "fct_indicator_value"])
@@ -22,11 +22,10 @@ MAX_ROWS_SHOWN = 50
 
 
 def _read(*queries: str) -> list[pd.DataFrame]:
-    con = duckdb.connect(str(load_settings().warehouse), read_only=True)
-    try:
-        return [con.execute(q).df() for q in queries]
-    finally:
-        con.close()
+    """Marts as just built (before publishing): `{marts}` in a query is the schema they were built in."""
+    settings = load_settings()
+    with connect(settings, read_only=True) as con:
+        return [con.frame(q.format(marts=settings.build_marts_schema)) for q in queries]
 
 
 def _result(outcome: CheckOutcome, asset_key: dg.AssetKey) -> dg.AssetCheckResult:
@@ -61,7 +60,7 @@ def _build_docs() -> None:
     ],
 )
 def cluster_output_checks():
-    output, indicators = _read("select * from marts.fct_cluster_output", "select * from marts.dim_indicator")
+    output, indicators = _read("select * from {marts}.fct_cluster_output", "select * from {marts}.dim_indicator")
     runner = gx_runner()
     outcomes = run_checks(runner, "marts_cluster_shares", cluster_shares_frame(output), ["cluster_shares_sum_to_one"])
     outcomes += run_checks(runner, "marts_cluster_output", cluster_output_frame(output, indicators),
@@ -75,8 +74,8 @@ def cluster_output_checks():
                                                    "for additive indicators (cross-department reconciliation)")
 def parks_within_district():
     values, indicators, areas = _read(
-        "select * from marts.fct_indicator_value where value_kind = 'actual'",
-        "select * from marts.dim_indicator", "select * from marts.dim_area")
+        "select * from {marts}.fct_indicator_value where value_kind = 'actual'",
+        "select * from {marts}.dim_indicator", "select * from {marts}.dim_area")
     frame = park_reconciliation_frame(values, indicators, areas)
     (outcome,) = run_checks(gx_runner(), "marts_park_reconciliation", frame, ["parks_within_district"])
     _build_docs()
@@ -93,8 +92,8 @@ def parks_within_district():
 )
 def target_progress_checks():
     targets, indicators, departments = _read(
-        "select * from marts.fct_target_progress", "select * from marts.dim_indicator",
-        "select * from marts.dim_department")
+        "select * from {marts}.fct_target_progress", "select * from {marts}.dim_indicator",
+        "select * from {marts}.dim_department")
     frame = target_progress_frame(targets, indicators, departments)
     outcomes = run_checks(gx_runner(), "marts_target_progress", frame,
                           ["targets_reference_known_codes", "progress_ratios_in_bounds"])

@@ -8,8 +8,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import duckdb
-
+from ..storage import Connection, double_type
 from .submission import ParsedSubmission
 
 RAW_DDL = """
@@ -43,10 +42,10 @@ create table if not exists raw.indicator_value (
     value_kind varchar not null,
     target_strength varchar,
     comparator varchar not null,
-    value double not null,
-    value_upper double,
+    value {double} not null,
+    value_upper {double},
     base_unit varchar not null,
-    display_value double,
+    display_value {double},
     display_unit_zh varchar,
     base_period_code varchar,
     raw_text varchar,
@@ -110,20 +109,21 @@ def warehouse_lock(lock_file: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(RAW_DDL)
+def ensure_raw_schema(con: Connection) -> None:
+    for statement in RAW_DDL.format(double=double_type(con.target)).split(";"):
+        if statement.strip():
+            con.execute(statement)
 
 
-def known_submissions(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str | None]]:
+def known_submissions(con: Connection) -> dict[str, tuple[str, str | None]]:
     """sha256 -> (status, catalog_version) of every file already processed."""
-    rows = con.execute("select sha256, status, catalog_version from raw.submission").fetchall()
+    rows = con.execute("select sha256, status, catalog_version from raw.submission")
     return {sha: (status, version) for sha, status, version in rows}
 
 
-def land_submission(con: duckdb.DuckDBPyConnection, record: SubmissionRecord, parsed: ParsedSubmission) -> None:
+def land_submission(con: Connection, record: SubmissionRecord, parsed: ParsedSubmission) -> None:
     """All or nothing: the submission row, its values (when accepted) and its periods."""
-    con.execute("begin transaction")
-    try:
+    with con.transaction():
         # A rejected file is retried when the catalog changes; its earlier outcome carried no values.
         con.execute("delete from raw.submission where sha256 = ? and status = 'rejected'", [record.sha256])
         fields = asdict(record)
@@ -148,10 +148,6 @@ def land_submission(con: duckdb.DuckDBPyConnection, record: SubmissionRecord, pa
                     "insert into raw.period values (?, ?, ?, ?, ?, ?) on conflict do nothing",
                     [period.code, period.year, period.start_date, period.end_date, period.granularity, period.is_ytd],
                 )
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
 
 
 def _value_tuple(row) -> list:
@@ -163,22 +159,27 @@ def _value_tuple(row) -> list:
     ]
 
 
-def latest_values(con: duckdb.DuckDBPyConnection, keys: set[tuple[str, str, str, str, str]]) -> dict:
+def latest_values(con: Connection, keys: set[tuple[str, str, str, str, str]]) -> dict:
     """The latest accepted value for each (indicator, area, cluster or '', kind, period) asked for."""
     if not keys:
         return {}
     periods = sorted({key[4] for key in keys})
     rows = con.execute(
-        """
-        select v.indicator_code, v.area_code, coalesce(v.cluster_code, ''), v.value_kind, v.period_code, v.value
-        from raw.indicator_value v
-        join raw.submission s using (submission_id)
-        where s.status = 'accepted' and list_contains(?, v.period_code)
-        qualify row_number() over (
-            partition by v.indicator_code, v.area_code, v.cluster_code, v.value_kind, v.period_code
-            order by s.sent_date desc nulls last, s.received_at desc, s.file_name desc, v.line_no
-        ) = 1
+        f"""
+        select indicator_code, area_code, cluster_key, value_kind, period_code, value
+        from (
+            select v.indicator_code, v.area_code, coalesce(v.cluster_code, '') as cluster_key, v.value_kind,
+                   v.period_code, v.value,
+                   row_number() over (
+                       partition by v.indicator_code, v.area_code, v.cluster_code, v.value_kind, v.period_code
+                       order by s.sent_date desc nulls last, s.received_at desc, s.file_name desc, v.line_no
+                   ) as recency
+            from raw.indicator_value v
+            join raw.submission s on s.submission_id = v.submission_id
+            where s.status = 'accepted' and v.period_code in ({", ".join("?" * len(periods))})
+        ) ranked
+        where recency = 1
         """,
-        [periods],
-    ).fetchall()
+        periods,
+    )
     return {tuple(row[:5]): row[5] for row in rows if tuple(row[:5]) in keys}

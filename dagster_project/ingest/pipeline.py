@@ -6,11 +6,11 @@ import datetime as dt
 import shutil
 from dataclasses import dataclass, field
 
-import duckdb
-
 from ..catalog import Catalog
 from ..parsing.errors import ParseError
 from ..settings import Settings
+from ..failpoints import failpoint
+from ..storage import connect
 from .inbox import InboxFile, list_inbox, read_inbox_file
 from .issues import Issue
 from ..quality.gx_runner import gx_runner
@@ -68,35 +68,32 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
     now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
     result = InboxResult()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with warehouse_lock(settings.lock_file):
-        con = duckdb.connect(str(settings.warehouse))
-        try:
-            ensure_raw_schema(con)
-            known = known_submissions(con)
-            for path in list_inbox(settings.inbox):
-                file = read_inbox_file(path)
-                submission_id = submission_id_for(file.sha256)
-                status, version = known.get(file.sha256, (None, None))
-                if status == "accepted" or (status == "rejected" and version == catalog.version):
-                    result.outcomes.append(FileOutcome(file.name, submission_id, "unchanged"))
-                    continue
-                parsed = parse_file(file, catalog)
-                if parsed.rows:
-                    apply_gate(parsed, catalog, latest_values(con, previous_keys(parsed)), gx_runner())
-                record = _record(settings, file, parsed, catalog, now)
-                _archive(settings, file, record)
-                department = catalog.departments.display_names.get(parsed.department_code or "")
-                report = settings.data_dir / record.report_path
-                write_report(report, render_report(record, parsed, department))
-                write_report(report.with_suffix(".xlsx"), render_report_xlsx(record, parsed, department))
-                land_submission(con, record, parsed)
-                known[file.sha256] = (record.status, catalog.version)
-                result.outcomes.append(FileOutcome(
-                    file.name, submission_id, record.status, record.department_code, record.period_code,
-                    record.n_rows, record.n_errors, record.n_warnings, record.report_path,
-                ))
-        finally:
-            con.close()
+    with warehouse_lock(settings.lock_file), connect(settings) as con:
+        ensure_raw_schema(con)
+        known = known_submissions(con)
+        for path in list_inbox(settings.inbox):
+            file = read_inbox_file(path)
+            submission_id = submission_id_for(file.sha256)
+            status, version = known.get(file.sha256, (None, None))
+            if status == "accepted" or (status == "rejected" and version == catalog.version):
+                result.outcomes.append(FileOutcome(file.name, submission_id, "unchanged"))
+                continue
+            parsed = parse_file(file, catalog)
+            if parsed.rows:
+                apply_gate(parsed, catalog, latest_values(con, previous_keys(parsed)), gx_runner())
+            record = _record(settings, file, parsed, catalog, now)
+            _archive(settings, file, record)
+            department = catalog.departments.display_names.get(parsed.department_code or "")
+            report = settings.data_dir / record.report_path
+            write_report(report, render_report(record, parsed, department))
+            write_report(report.with_suffix(".xlsx"), render_report_xlsx(record, parsed, department))
+            land_submission(con, record, parsed)
+            failpoint("ingest.after_first_land")
+            known[file.sha256] = (record.status, catalog.version)
+            result.outcomes.append(FileOutcome(
+                file.name, submission_id, record.status, record.department_code, record.period_code,
+                record.n_rows, record.n_errors, record.n_warnings, record.report_path,
+            ))
     return result
 
 

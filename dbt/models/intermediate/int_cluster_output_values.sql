@@ -11,9 +11,20 @@ current_values as (
 
 ),
 
-cluster_values as (
+ranked_cluster_values as (
 
-    select *
+    select
+        *,
+        row_number() over (
+            partition by indicator_code, cluster_code, area_code, period_code
+            order by
+                coalesce(is_home_area, false) desc,
+                submission_sent_date desc nulls last,
+                submission_received_at desc nulls last,
+                {{ sort_text('submission_id') }} desc nulls last,
+                line_no asc nulls last
+        ) as preference_rank
+
     from current_values
     where value_kind = 'actual'
         and cluster_code is not null
@@ -21,15 +32,13 @@ cluster_values as (
             'above_scale_industrial_output',
             'above_scale_industrial_output_growth'
         )
-    qualify row_number() over (
-        partition by indicator_code, cluster_code, area_code, period_code
-        order by
-            coalesce(is_home_area, false) desc,
-            submission_sent_date desc nulls last,
-            submission_received_at desc,
-            submission_id desc,
-            line_no
-    ) = 1
+
+),
+
+cluster_values as (
+
+    select * from ranked_cluster_values
+    where preference_rank = 1
 
 ),
 

@@ -22,9 +22,9 @@ accepted_ranked as (
         partition by department_code, period_code
         order by
             sent_date desc nulls last,
-            received_at desc,
-            file_name desc,
-            submission_id desc
+            received_at desc nulls last,
+            {{ sort_text('file_name') }} desc nulls last,
+            {{ sort_text('submission_id') }} desc nulls last
         rows between unbounded preceding and unbounded following
     )
 
@@ -34,11 +34,13 @@ final as (
 
     select
         submissions.*,
-        case
-            when accepted_ranked.submission_id is null then 'rejected'
-            when accepted_ranked.recency_rank = 1 then 'accepted'
-            else 'superseded'
-        end as status,
+        cast(
+            case
+                when accepted_ranked.submission_id is null then 'rejected'
+                when accepted_ranked.recency_rank = 1 then 'accepted'
+                else 'superseded'
+            end
+        as varchar) as status,
         coalesce(accepted_ranked.recency_rank = 1, false) as is_current,
         case
             when accepted_ranked.recency_rank > 1

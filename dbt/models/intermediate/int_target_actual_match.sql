@@ -56,44 +56,72 @@ candidates as (
 
 ),
 
+flagged_candidates as (
+
+    select
+        *,
+        bool_or(is_same_department) over (
+            partition by target_submission_id, target_line_no
+        ) as has_same_department_candidate
+
+    from candidates
+
+),
+
 preferred_candidates as (
 
     select *
-    from candidates
-    qualify is_same_department
-        or not bool_or(is_same_department) over (
+    from flagged_candidates
+    where is_same_department
+        or not has_same_department_candidate
+
+),
+
+ranked_candidates as (
+
+    select
+        *,
+        row_number() over (
             partition by target_submission_id, target_line_no
-        )
+            order by
+                end_date desc nulls last,
+                is_same_department desc nulls last,
+                is_ytd desc nulls last,
+                granularity = 'month' asc nulls last,
+                {{ sort_text('period_code') }} asc nulls last,
+                submission_sent_date desc nulls last,
+                submission_received_at desc nulls last,
+                {{ sort_text('submission_id') }} desc nulls last,
+                line_no asc nulls last
+        ) as recency_rank
+
+    from preferred_candidates
 
 ),
 
 latest_actual as (
 
-    select *
-    from preferred_candidates
-    qualify row_number() over (
-        partition by target_submission_id, target_line_no
-        order by
-            end_date desc,
-            is_same_department desc,
-            is_ytd desc,
-            granularity = 'month',
-            period_code,
-            submission_sent_date desc nulls last,
-            submission_received_at desc,
-            submission_id desc,
-            line_no
-    ) = 1
+    select * from ranked_candidates
+    where recency_rank = 1
 
 ),
 
-baseline as (
+baseline_candidates as (
 
     select
         targets.submission_id as target_submission_id,
         targets.line_no as target_line_no,
         actuals.value,
-        actuals.period_code
+        actuals.period_code,
+        row_number() over (
+            partition by targets.submission_id, targets.line_no
+            order by
+                actuals.department_code = targets.department_code desc nulls last,
+                actuals.submission_sent_date desc nulls last,
+                actuals.submission_received_at desc nulls last,
+                {{ sort_text('actuals.submission_id') }} desc nulls last,
+                actuals.line_no asc nulls last
+        ) as preference_rank
 
     from targets
     inner join actuals
@@ -101,15 +129,19 @@ baseline as (
         and targets.indicator_code = actuals.indicator_code
         and targets.cluster_code is not distinct from actuals.cluster_code
         and actuals.period_code = cast(targets.year - 1 as varchar)
-    qualify row_number() over (
-        partition by targets.submission_id, targets.line_no
-        order by
-            actuals.department_code = targets.department_code desc,
-            actuals.submission_sent_date desc nulls last,
-            actuals.submission_received_at desc,
-            actuals.submission_id desc,
-            actuals.line_no
-    ) = 1
+
+),
+
+baseline as (
+
+    select
+        target_submission_id,
+        target_line_no,
+        value,
+        period_code
+
+    from baseline_candidates
+    where preference_rank = 1
 
 ),
 

@@ -29,13 +29,13 @@ with_prior_year as (
     left join cluster_output as prior_period
         on current_period.cluster_code = prior_period.cluster_code
         and current_period.area_code = prior_period.area_code
-        and prior_period.start_date = cast(current_period.start_date - interval 1 year as date)
+        and prior_period.start_date = {{ add_years('current_period.start_date', -1) }}
         and (
-            prior_period.end_date = cast(current_period.end_date - interval 1 year as date)
+            prior_period.end_date = {{ add_years('current_period.end_date', -1) }}
             or (
-                current_period.end_date = last_day(current_period.end_date)
+                current_period.end_date = {{ last_day_of_month('current_period.end_date') }}
                 and prior_period.end_date
-                    = last_day(cast(current_period.end_date - interval 1 year as date))
+                    = {{ last_day_of_month(add_years('current_period.end_date', -1)) }}
             )
         )
 
@@ -47,14 +47,14 @@ final as (
         cluster_code,
         area_code,
         period_code,
-        cast(output_yuan as double) as output_yuan,
-        cast(output_yuan / nullif(area_total_yuan, 0) as double) as share_of_area_total,
-        cast(output_yuan / nullif(prior_output_yuan, 0) - 1 as double) as yoy_growth,
-        cast(reported_yoy_growth as double) as reported_yoy_growth,
+        cast(output_yuan as double precision) as output_yuan,
+        cast(output_yuan / nullif(area_total_yuan, 0) as double precision) as share_of_area_total,
+        cast(output_yuan / nullif(prior_output_yuan, 0) - 1 as double precision) as yoy_growth,
+        cast(reported_yoy_growth as double precision) as reported_yoy_growth,
         year,
-        cast(area_total_yuan as double) as area_total_yuan,
+        cast(area_total_yuan as double precision) as area_total_yuan,
         prior_period_code,
-        cast(prior_output_yuan as double) as prior_output_yuan,
+        cast(prior_output_yuan as double precision) as prior_output_yuan,
         department_code,
         submission_id,
         line_no

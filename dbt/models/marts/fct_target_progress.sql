@@ -12,7 +12,8 @@ judged as (
 
     select
         *,
-        month(latest_end_date) / 12.0 as schedule_ratio,
+        -- in floating point on both databases (PostgreSQL's extract() returns numeric)
+        cast(extract(month from latest_end_date) as double precision) / 12 as schedule_ratio,
 
         -- met: comparator respected; ranges are judged on their lower bound
         case
@@ -70,32 +71,34 @@ final as (
         latest_period_code,
         latest_actual_department_code,
         latest_actual_submission_id,
-        cast(attainment_ratio as double) as attainment_ratio,
-        cast(schedule_ratio as double) as schedule_ratio,
+        cast(attainment_ratio as double precision) as attainment_ratio,
+        cast(schedule_ratio as double precision) as schedule_ratio,
         baseline_value,
         baseline_period_code,
-        cast(expected_value_at_schedule as double) as expected_value_at_schedule,
+        cast(expected_value_at_schedule as double precision) as expected_value_at_schedule,
         is_met,
-        case
-            when latest_actual_value is null then 'no_data'
-            when is_met then 'achieved'
-            when measure_type = 'flow' then
-                case
-                    when attainment_ratio >= schedule_ratio then 'on_track'
-                    else 'behind'
-                end
-            when baseline_value is null then 'in_progress'
-            when direction = 'down' then
-                case
-                    when latest_actual_value <= expected_value_at_schedule then 'on_track'
-                    else 'behind'
-                end
-            else
-                case
-                    when latest_actual_value >= expected_value_at_schedule then 'on_track'
-                    else 'behind'
-                end
-        end as status
+        cast(
+            case
+                when latest_actual_value is null then 'no_data'
+                when is_met then 'achieved'
+                when measure_type = 'flow' then
+                    case
+                        when attainment_ratio >= schedule_ratio then 'on_track'
+                        else 'behind'
+                    end
+                when baseline_value is null then 'in_progress'
+                when direction = 'down' then
+                    case
+                        when latest_actual_value <= expected_value_at_schedule then 'on_track'
+                        else 'behind'
+                    end
+                else
+                    case
+                        when latest_actual_value >= expected_value_at_schedule then 'on_track'
+                        else 'behind'
+                    end
+            end
+        as varchar) as status
 
     from with_expected
 

@@ -22,14 +22,34 @@ renamed as (
 
 ),
 
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by period_code
+            order by
+                start_date nulls last,
+                end_date nulls last,
+                {{ sort_text('granularity') }} nulls last
+        ) as period_rank
+
+    from renamed
+
+),
+
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by period_code
-        order by start_date, end_date, granularity
-    ) = 1
+    select
+        period_code,
+        year,
+        start_date,
+        end_date,
+        granularity,
+        is_ytd
+
+    from ranked
+    where period_rank = 1
 
 )
 

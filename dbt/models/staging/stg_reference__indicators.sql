@@ -20,8 +20,8 @@ renamed as (
         cast(direction as varchar) as direction,
         cast(is_additive as boolean) as is_additive,
         cast(measure_type as varchar) as measure_type,
-        cast(plausible_min as double) as plausible_min,
-        cast(plausible_max as double) as plausible_max
+        cast(plausible_min as double precision) as plausible_min,
+        cast(plausible_max as double precision) as plausible_max
 
     from source
 

@@ -11,7 +11,7 @@ renamed as (
     select
         cast(unit_zh as varchar) as unit_zh,
         cast(base_unit as varchar) as base_unit,
-        cast(factor as double) as factor,
+        cast(factor as double precision) as factor,
         cast(aliases as varchar) as aliases
 
     from source

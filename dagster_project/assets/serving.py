@@ -1,0 +1,52 @@
+"""Publishing for readers: runs only after the marts are built and their blocking checks passed."""
+
+import dagster as dg
+
+from ..ingest.landing import warehouse_lock
+from ..serving.export import export_parquet
+from ..serving.publish import PUBLISHED_STORAGE_VERSION, publish
+from ..settings import load_settings
+
+MART_NAMES = (
+    "dim_area", "dim_cluster", "dim_department", "dim_indicator", "dim_period",
+    "fct_cluster_output", "fct_indicator_value", "fct_submission", "fct_target_progress",
+)
+PUBLISHED = dg.AssetKey(["serving", "published_warehouse"])
+
+
+@dg.asset(
+    key=PUBLISHED,
+    deps=[dg.AssetKey(["marts", name]) for name in MART_NAMES],
+    group_name="serving",
+    kinds={"duckdb", "postgres"},
+    pool="warehouse_writer",
+    description="读者使用的数据仓库(原子发布) / The warehouse readers open, published atomically: "
+                "$DAZU_DATA_DIR/warehouse.duckdb or PostgreSQL schema marts",
+)
+def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    settings = load_settings()
+    with warehouse_lock(settings.lock_file):
+        tables = publish(settings, context.run.run_id[:8])
+    where = "PostgreSQL schema marts" if settings.target == "postgres" else str(settings.warehouse)
+    return dg.MaterializeResult(metadata={
+        "published": where,
+        "tables": len(tables),
+        "duckdb_storage_version": PUBLISHED_STORAGE_VERSION if settings.target == "duckdb" else "",
+    })
+
+
+@dg.asset(
+    key=dg.AssetKey(["serving", "parquet_export"]),
+    deps=[PUBLISHED],
+    group_name="serving",
+    kinds={"parquet"},
+    description="数据集市的 Parquet 导出 / The marts as Parquet files: $DAZU_DATA_DIR/export/current/",
+)
+def parquet_export(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    settings = load_settings()
+    version = export_parquet(settings, context.run.run_id[:8])
+    return dg.MaterializeResult(metadata={
+        "folder": dg.MetadataValue.path(str(settings.export_dir / "current")),
+        "version": version.name,
+        "files": len(list(version.glob("*.parquet"))),
+    })

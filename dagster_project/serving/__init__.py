@@ -1,0 +1,1 @@
+"""What readers see: the published warehouse (DuckDB file or PostgreSQL schema) and the Parquet export."""

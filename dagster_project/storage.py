@@ -1,0 +1,107 @@
+"""Connections to the working warehouse: a DuckDB file, or PostgreSQL from the libpq variables.
+
+SQL is written once with `?` placeholders and portable syntax; this module adapts it to the target.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from .settings import Settings
+
+
+class Connection:
+    """The few operations the pipeline needs, the same on DuckDB and PostgreSQL."""
+
+    def __init__(self, raw: Any, target: str):
+        self.raw = raw
+        self.target = target
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.target == "postgres" else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        cursor = self.raw.execute(self._sql(sql), list(params)) if params else self.raw.execute(sql)
+        return cursor.fetchall() if cursor.description else []
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if self.target == "postgres":
+            with self.raw.cursor() as cursor:
+                cursor.executemany(self._sql(sql), rows)
+        else:
+            self.raw.executemany(sql, rows)
+
+    def frame(self, sql: str) -> pd.DataFrame:
+        if self.target == "postgres":
+            with self.raw.cursor() as cursor:
+                cursor.execute(sql)
+                columns = [d.name for d in cursor.description]
+                return pd.DataFrame(cursor.fetchall(), columns=columns)
+        return self.raw.execute(sql).df()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self.target == "postgres":
+            with self.raw.transaction():
+                yield
+            return
+        self.raw.execute("begin transaction")
+        try:
+            yield
+        except BaseException:
+            self.raw.execute("rollback")
+            raise
+        self.raw.execute("commit")
+
+
+def double_type(target: str) -> str:
+    return "double precision" if target == "postgres" else "double"
+
+
+@contextmanager
+def connect(settings: Settings, read_only: bool = False) -> Iterator[Connection]:
+    """The working warehouse of settings.target."""
+    if settings.target == "postgres":
+        import psycopg
+
+        # libpq reads PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE itself: no secret passes through here.
+        raw = psycopg.connect(autocommit=True, application_name="dazu246")
+        try:
+            if read_only:
+                raw.execute("set default_transaction_read_only = on")
+            yield Connection(raw, "postgres")
+        finally:
+            raw.close()
+        return
+    settings.work_warehouse.parent.mkdir(parents=True, exist_ok=True)
+    if read_only and not settings.work_warehouse.exists():
+        raise FileNotFoundError(settings.work_warehouse)
+    raw = duckdb.connect(str(settings.work_warehouse), read_only=read_only)
+    try:
+        yield Connection(raw, "duckdb")
+    finally:
+        raw.close()
+
+
+def postgres_configured() -> bool:
+    return bool(os.environ.get("PGHOST") or os.environ.get("PGDATABASE"))
+
+
+@contextmanager
+def connect_published(settings: Settings) -> Iterator[Connection]:
+    """What readers see: the published DuckDB file (read-only) or PostgreSQL's marts schema."""
+    if settings.target == "postgres":
+        with connect(settings, read_only=True) as con:
+            yield con
+        return
+    raw = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        yield Connection(raw, "duckdb")
+    finally:
+        raw.close()

@@ -1,0 +1,109 @@
+"""PostgreSQL as the shared warehouse: same marts as DuckDB, and a bi_reader role that only reads marts.
+
+Needs a server from the libpq variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE) with a role that
+may create schemas and roles; `.ci/run` starts a throwaway one. Skipped when none is configured.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import shutil
+
+import pytest
+import sqlalchemy as sa
+
+from dagster_project.storage import postgres_configured
+from tests.builders import SAMPLE_INBOX
+from tests.pipeline_runs import MART_KEYS, environment, run_nightly, snapshot
+
+pytestmark = pytest.mark.skipif(not postgres_configured(), reason="no PostgreSQL configured (PGHOST/PGDATABASE)")
+
+READER_PASSWORD = secrets.token_urlsafe(12)
+RUN_TIMESTAMPS = {"loaded_at", "received_at"}
+SCHEMAS = ("raw", "staging", "intermediate", "reference", "marts", "marts_build", "marts_previous")
+
+
+def _admin():
+    import psycopg
+
+    return psycopg.connect(autocommit=True)
+
+
+@pytest.fixture(scope="module")
+def both_targets(tmp_path_factory):
+    root = tmp_path_factory.mktemp("targets")
+    inbox = root / "inbox"
+    shutil.copytree(SAMPLE_INBOX, inbox)
+    with _admin() as con:
+        for schema in SCHEMAS:
+            con.execute(f"drop schema if exists {schema} cascade")
+    run_nightly(inbox, root / "duckdb")
+    with environment(DAZU_TARGET="postgres", DAZU_BI_READER_PASSWORD=READER_PASSWORD):
+        run_nightly(inbox, root / "postgres")
+    return snapshot(root / "duckdb"), _postgres_snapshot()
+
+
+def _postgres_snapshot() -> dict[str, list[dict]]:
+    with _admin() as con:
+        tables = {}
+        for table, key in MART_KEYS.items():
+            cursor = con.execute(f"select * from marts.{table} order by {key}")
+            columns = [d.name for d in cursor.description]
+            tables[table] = [dict(zip(columns, row)) for row in cursor.fetchall()]
+        return tables
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return a == b
+
+
+def test_postgres_marts_equal_duckdb_marts_row_by_row(both_targets):
+    duck, pg = both_targets
+    for table in MART_KEYS:
+        assert len(pg[table]) == len(duck[table]) > 0, table
+        for duck_row, pg_row in zip(duck[table], pg[table]):
+            assert set(duck_row) == set(pg_row), table
+            differing = {k: (duck_row[k], pg_row[k]) for k in duck_row
+                         if k not in RUN_TIMESTAMPS and not _same(duck_row[k], pg_row[k])}
+            assert differing == {}, (table, differing)
+
+
+def _reader_engine():
+    import os
+
+    url = sa.engine.URL.create("postgresql+psycopg", username="bi_reader", password=READER_PASSWORD,
+                               host=os.environ.get("PGHOST", "127.0.0.1"), port=int(os.environ.get("PGPORT", 5432)),
+                               database=os.environ["PGDATABASE"])
+    return sa.create_engine(url)
+
+
+def test_bi_reader_reads_every_mart_through_sqlalchemy(both_targets):
+    engine = _reader_engine()
+    with engine.connect() as connection:
+        assert set(sa.inspect(connection).get_table_names(schema="marts")) == set(MART_KEYS)
+        for table in MART_KEYS:
+            assert connection.execute(sa.text(f"select * from marts.{table}")).fetchall()
+    engine.dispose()
+
+
+@pytest.mark.parametrize("statement", [
+    "select * from raw.submission",
+    "select * from staging.stg_raw__submission",
+    "insert into marts.dim_area (area_code) values ('x')",
+    "update marts.fct_indicator_value set value = 0",
+    "delete from marts.fct_submission",
+    "create table public.sneaky (x int)",
+    "create table marts.sneaky (x int)",
+    "create temporary table sneaky (x int)",
+    "drop table marts.dim_area",
+])
+def test_bi_reader_is_refused_everything_else(both_targets, statement):
+    engine = _reader_engine()
+    with engine.connect() as connection:
+        with pytest.raises(sa.exc.DBAPIError) as refused:
+            connection.execute(sa.text(statement))
+    engine.dispose()
+    assert "permission denied" in str(refused.value) or "read-only transaction" in str(refused.value)

@@ -1,0 +1,163 @@
+"""Serving readers: atomic publication, old DuckDB readers, SQLAlchemy access, Parquet export, crashes."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pytest
+import sqlalchemy as sa
+
+from dagster_project.settings import REPO_ROOT
+from tests.builders import SAMPLE_INBOX, cover, indicator_row, write_workbook
+from tests.pipeline_runs import MART_KEYS, run_nightly, snapshot
+
+READER_PYTHON = REPO_ROOT / ".venv-reader" / "bin" / "python"
+RUN_TIMESTAMPS = {"loaded_at", "received_at"}  # when this copy ran; everything else must be identical
+
+
+@functools.lru_cache
+def _first_half_bytes(number: str) -> bytes:
+    """Written once: openpyxl stamps the save time into the file, and the same report must have one sha256."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_workbook(
+            Path(tmp) / "h1.xlsx", cover(period="2024年1-6月"),
+            [indicator_row("新增规上工业企业", number, "家"), indicator_row("数字化车间数量", "19", "个")],
+            cluster_rows=[["智能电梯", "全区", 14.2, "6.5", "示例数据"], ["其他", "全区", 190.0, None, "示例数据"]])
+        return path.read_bytes()
+
+
+def add_first_half(inbox: Path, number: str = "20") -> None:
+    (inbox / "经信委2024年1-6月.xlsx").write_bytes(_first_half_bytes(number))
+
+
+def comparable(snap: dict) -> dict:
+    return {t: [{k: v for k, v in row.items() if k not in RUN_TIMESTAMPS} for row in rows] for t, rows in snap.items()}
+
+
+def test_published_file_opens_in_duckdb_1x(built_sample):
+    if not READER_PYTHON.exists():
+        pytest.skip("make test builds .venv-reader with DuckDB 1.x")
+    _, data_dir = built_sample
+    script = ("import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+              f"print(duckdb.__version__, [c.execute('select count(*) from marts.' + t).fetchone()[0] for t in {sorted(MART_KEYS)!r}])")
+    out = subprocess.run([str(READER_PYTHON), "-c", script, str(data_dir / "warehouse.duckdb")],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    version, counts = out.stdout.split(" ", 1)
+    assert version.startswith("1.")
+    assert "0" not in counts.strip("[]\n").split(", ")[:5]
+
+
+def test_published_file_holds_only_the_marts(built_sample):
+    _, data_dir = built_sample
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    schemas = {s for (s,) in con.execute("select distinct schema_name from duckdb_tables()").fetchall()}
+    con.close()
+    assert schemas == {"marts"}
+
+
+def test_sqlalchemy_reads_every_mart_as_superset_does(built_sample):
+    _, data_dir = built_sample
+    engine = sa.create_engine(f"duckdb:///{data_dir / 'warehouse.duckdb'}", connect_args={"read_only": True})
+    with engine.connect() as connection:
+        tables = set(sa.inspect(connection).get_table_names(schema="marts"))
+        assert tables == set(MART_KEYS)
+        for table in tables:
+            assert connection.execute(sa.text(f"select * from marts.{table}")).fetchall()
+    engine.dispose()
+
+
+def test_parquet_export_matches_the_published_marts(built_sample):
+    _, data_dir = built_sample
+    current = data_dir / "export" / "current"
+    assert current.is_symlink()
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    for table in MART_KEYS:
+        exported = duckdb.sql(f"select count(*) from read_parquet('{current / (table + '.parquet')}')").fetchone()
+        assert exported == con.execute(f"select count(*) from marts.{table}").fetchone(), table
+    con.close()
+
+
+def test_readers_are_never_blocked_and_always_see_a_complete_state(tmp_path):
+    inbox, data_dir = tmp_path / "inbox", tmp_path / "data"
+    shutil.copytree(SAMPLE_INBOX, inbox)
+    run_nightly(inbox, data_dir)
+    complete_states = [_counts(data_dir)]
+    stop, out = tmp_path / "stop", tmp_path / "reader.json"
+    reader = subprocess.Popen([sys.executable, str(Path(__file__).with_name("reader_loop.py")),
+                               str(data_dir / "warehouse.duckdb"), str(stop), str(out), "300"])
+    try:
+        for step in range(3):
+            if step == 1:
+                add_first_half(inbox)
+            if step == 2:
+                (inbox / "经信委2024年1-6月.xlsx").unlink()
+                add_first_half(inbox, number="15")
+            run_nightly(inbox, data_dir)
+            complete_states.append(_counts(data_dir))
+    finally:
+        stop.touch()
+        reader.wait(60)
+    observed = json.loads(out.read_text())
+    assert observed["errors"] == []
+    assert observed["rounds"] > 20
+    for state in observed["states"]:
+        assert state.pop("shares_ok") is True
+        assert state in complete_states, state
+    assert len({json.dumps(s, sort_keys=True) for s in complete_states}) >= 2
+
+
+def _counts(data_dir: Path) -> dict:
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        return {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in sorted(MART_KEYS)}
+    finally:
+        con.close()
+
+
+def _run_in_subprocess(inbox: Path, data_dir: Path, failpoint: str | None = None) -> int:
+    env = {**os.environ, "DAZU_INBOX": str(inbox), "DAZU_DATA_DIR": str(data_dir),
+           "DAGSTER_HOME": str(data_dir / "dagster_home")}
+    env.pop("DAZU_FAILPOINT", None)
+    if failpoint:
+        env["DAZU_FAILPOINT"] = failpoint
+    process = subprocess.run([sys.executable, "-m", "dagster_project.run_once"], cwd=REPO_ROOT, env=env,
+                             capture_output=True, text=True, timeout=600, start_new_session=True)
+    return process.returncode
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    """The sample, then a first-half report, each run to the end: what every crashed history must reach."""
+    root = tmp_path_factory.mktemp("uninterrupted")
+    inbox, data_dir = root / "inbox", root / "data"
+    shutil.copytree(SAMPLE_INBOX, inbox)
+    assert _run_in_subprocess(inbox, data_dir) == 0
+    before = snapshot(data_dir)
+    shutil.copytree(root, tmp_path_factory.getbasetemp() / "after_sample", symlinks=True)
+    add_first_half(inbox)
+    assert _run_in_subprocess(inbox, data_dir) == 0
+    return tmp_path_factory.getbasetemp() / "after_sample", before, snapshot(data_dir)
+
+
+@pytest.mark.parametrize("point", ["ingest.after_first_land", "dbt.mid_build", "publish.before_rename"])
+def test_a_killed_run_costs_nothing(point, uninterrupted, tmp_path):
+    after_sample, before, expected = uninterrupted
+    shutil.copytree(after_sample, tmp_path / "copy", symlinks=True)
+    inbox, data_dir = tmp_path / "copy" / "inbox", tmp_path / "copy" / "data"
+    add_first_half(inbox)
+
+    assert _run_in_subprocess(inbox, data_dir, failpoint=point) == -signal.SIGKILL
+    assert comparable(snapshot(data_dir)) == comparable(before), "the published warehouse must not change"
+
+    assert _run_in_subprocess(inbox, data_dir) == 0
+    assert comparable(snapshot(data_dir)) == comparable(expected)
