@@ -7,15 +7,13 @@ from pathlib import Path
 
 from .settings import Settings
 
+# Writers are serialised by the warehouse file lock (ingest/landing.py), which the operating system
+# releases when a run dies. Dagster's own run queue limits and pools are not used for this: a run killed
+# with kill -9 keeps its slot in the instance and would block every later run.
 INSTANCE_YAML = """\
-# Written by dagster_project/instance.py. One run at a time, one warehouse writer at a time.
+# Written by dagster_project/instance.py.
 telemetry:
   enabled: false
-concurrency:
-  runs:
-    max_concurrent_runs: 1
-  pools:
-    default_limit: 1
 """
 
 

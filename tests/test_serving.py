@@ -82,7 +82,7 @@ def test_parquet_export_matches_the_published_marts(built_sample):
     assert current.is_symlink()
     con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
     for table in MART_KEYS:
-        exported = duckdb.sql(f"select count(*) from read_parquet('{current / (table + '.parquet')}')").fetchone()
+        exported = duckdb.execute(f"select count(*) from read_parquet('{current / (table + '.parquet')}')").fetchone()
         assert exported == con.execute(f"select count(*) from marts.{table}").fetchone(), table
     con.close()
 

@@ -33,7 +33,6 @@ RAW_DESCRIPTIONS = {
         for key in RAW_KEYS
     ],
     can_subset=False,
-    pool="warehouse_writer",
 )
 def raw_submissions(context: dg.AssetExecutionContext):
     """Reads every new file of the inbox, rejects bad files whole with a report, lands the rest."""

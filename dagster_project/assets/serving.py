@@ -19,7 +19,6 @@ PUBLISHED = dg.AssetKey(["serving", "published_warehouse"])
     deps=[dg.AssetKey(["marts", name]) for name in MART_NAMES],
     group_name="serving",
     kinds={"duckdb", "postgres"},
-    pool="warehouse_writer",
     description="读者使用的数据仓库(原子发布) / The warehouse readers open, published atomically: "
                 "$DAZU_DATA_DIR/warehouse.duckdb or PostgreSQL schema marts",
 )
