@@ -103,3 +103,10 @@ def test_excel_report_lists_issues_and_never_carries_a_formula(settings, catalog
     as_written = workbook["问题清单"]["F2"]
     assert as_written.data_type in ("s", "inlineStr") and as_written.value.startswith("'=")
     assert issues[0][-1] == "unknown_indicator" and issues[0][4] == "C2"
+
+
+def test_submission_text_is_data_never_sql(settings, catalog):
+    hostile = "'); drop table raw.submission; --"
+    write_workbook(settings.inbox / "x.xlsx", cover(), [indicator_row("新增规上工业企业", "20", "家", note=hostile)])
+    assert _outcome(process_inbox(settings, catalog), "x.xlsx").status == "accepted"
+    assert _values(settings, "x.xlsx")[("new_above_scale_enterprises", "dazu_district")][2] == hostile
