@@ -7,14 +7,19 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+CHUNK = 1 << 20
+
 
 @dataclass(frozen=True)
 class InboxFile:
     path: Path
     name: str
-    data: bytes
     sha256: str
     modified_at: dt.datetime  # UTC, naive
+
+    @property
+    def data(self) -> bytes:
+        return self.path.read_bytes()
 
 
 def is_candidate(path: Path) -> bool:
@@ -29,9 +34,13 @@ def list_inbox(inbox: Path) -> list[Path]:
 
 
 def read_inbox_file(path: Path) -> InboxFile:
-    data = path.read_bytes()
+    """Fingerprints the file in chunks: enterprise extracts can be large."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
     modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
-    return InboxFile(path, path.name, data, hashlib.sha256(data).hexdigest(), modified)
+    return InboxFile(path, path.name, digest.hexdigest(), modified)
 
 
 def inbox_fingerprint(inbox: Path) -> str:

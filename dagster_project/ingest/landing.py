@@ -117,7 +117,8 @@ def ensure_raw_schema(con: Connection) -> None:
 
 def known_submissions(con: Connection) -> dict[str, tuple[str, str | None]]:
     """sha256 -> (status, catalog_version) of every file already processed."""
-    rows = con.execute("select sha256, status, catalog_version from raw.submission")
+    rows = con.execute("select sha256, status, catalog_version from raw.submission union all "
+                       "select sha256, status, catalog_version from raw.enterprise_submission")
     return {sha: (status, version) for sha, status, version in rows}
 
 
@@ -143,11 +144,15 @@ def land_submission(con: Connection, record: SubmissionRecord, parsed: ParsedSub
                     f"values ({', '.join('?' * len(VALUE_COLUMNS))})",
                     rows,
                 )
-            for period in parsed.periods.values():
-                con.execute(
-                    "insert into raw.period values (?, ?, ?, ?, ?, ?) on conflict do nothing",
-                    [period.code, period.year, period.start_date, period.end_date, period.granularity, period.is_ytd],
-                )
+            land_periods(con, parsed.periods.values())
+
+
+def land_periods(con: Connection, periods) -> None:
+    for period in periods:
+        con.execute(
+            "insert into raw.period values (?, ?, ?, ?, ?, ?) on conflict do nothing",
+            [period.code, period.year, period.start_date, period.end_date, period.granularity, period.is_ytd],
+        )
 
 
 def _value_tuple(row) -> list:

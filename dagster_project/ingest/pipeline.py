@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+
+import duckdb
 from dataclasses import dataclass, field
 
 from ..catalog import Catalog
 from ..parsing.errors import ParseError
 from ..settings import Settings
 from ..failpoints import failpoint
-from ..storage import connect
+from ..storage import Connection, connect
+from .enterprise import ensure_enterprise_schema, is_enterprise_file, land_enterprise_rows, load_enterprise_file
 from .inbox import InboxFile, list_inbox, read_inbox_file
 from .issues import Issue
 from ..quality.gx_runner import gx_runner
@@ -19,6 +22,7 @@ from .landing import (
     SubmissionRecord,
     ensure_raw_schema,
     known_submissions,
+    land_periods,
     land_submission,
     latest_values,
     warehouse_lock,
@@ -26,6 +30,9 @@ from .landing import (
 from .reading import read_source_file
 from .reports import render_report, render_report_xlsx, write_report
 from .submission import ParsedSubmission, parse_submission
+
+
+ENTERPRISE_MEMORY_LIMIT = "1536MB"  # national-scale files stay well inside the 2 GiB goal
 
 
 @dataclass
@@ -70,7 +77,9 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with warehouse_lock(settings.lock_file), connect(settings) as con:
         ensure_raw_schema(con)
+        ensure_enterprise_schema(con)
         known = known_submissions(con)
+        engine = None
         for path in list_inbox(settings.inbox):
             file = read_inbox_file(path)
             submission_id = submission_id_for(file.sha256)
@@ -78,11 +87,17 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
             if status == "accepted" or (status == "rejected" and version == catalog.version):
                 result.outcomes.append(FileOutcome(file.name, submission_id, "unchanged"))
                 continue
+            if is_enterprise_file(path):
+                engine = engine or enterprise_engine(con)
+                outcome = process_enterprise_file(settings, catalog, con, engine, file, now)
+                known[file.sha256] = (outcome.status, catalog.version)
+                result.outcomes.append(outcome)
+                continue
             parsed = parse_file(file, catalog)
             if parsed.rows:
                 apply_gate(parsed, catalog, latest_values(con, previous_keys(parsed)), gx_runner())
             record = _record(settings, file, parsed, catalog, now)
-            _archive(settings, file, record)
+            archive_file(settings, file, record.archive_path)
             department = catalog.departments.display_names.get(parsed.department_code or "")
             report = settings.data_dir / record.report_path
             write_report(report, render_report(record, parsed, department))
@@ -95,6 +110,49 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
                 record.n_rows, record.n_errors, record.n_warnings, record.report_path,
             ))
     return result
+
+
+def enterprise_engine(con: Connection) -> duckdb.DuckDBPyConnection:
+    """DuckDB does the set-wise work on enterprise files: the working database itself, or an in-memory one
+    whose results are copied into PostgreSQL."""
+    engine = con.raw if con.target == "duckdb" else duckdb.connect()
+    engine.execute(f"set memory_limit = '{ENTERPRISE_MEMORY_LIMIT}'")
+    return engine
+
+
+def process_enterprise_file(settings: Settings, catalog: Catalog, con: Connection, engine, file: InboxFile,
+                            now: dt.datetime) -> FileOutcome:
+    submission_id = submission_id_for(file.sha256)
+    loaded = load_enterprise_file(engine, file.path, catalog)
+    parsed = loaded.parsed
+    accepted = not parsed.errors
+    archive_path = f"archive/{submission_id}/{file.name}"
+    report_path = f"reports/{submission_id}.html"
+    record = SubmissionRecord(
+        submission_id=submission_id, sha256=file.sha256, file_name=file.name, archive_path=archive_path,
+        department_code=None, period_code=loaded.months[0] if len(loaded.months) == 1 else None, sent_date=None,
+        filled_by=None, received_at=file.modified_at, loaded_at=now, status="accepted" if accepted else "rejected",
+        n_rows=loaded.n_rows, n_errors=len(parsed.errors), n_warnings=0, report_path=report_path,
+        catalog_version=catalog.version,
+    )
+    archive_file(settings, file, archive_path)
+    report = settings.data_dir / report_path
+    write_report(report, render_report(record, parsed, "规上工业企业月报 / enterprise monthly feed"))
+    write_report(report.with_suffix(".xlsx"), render_report_xlsx(record, parsed, "规上工业企业月报"))
+    failpoint("ingest.before_land")
+    with con.transaction():
+        con.execute("delete from raw.enterprise_submission where sha256 = ? and status = 'rejected'", [file.sha256])
+        con.execute(
+            "insert into raw.enterprise_submission (submission_id, sha256, file_name, archive_path, received_at, "
+            "loaded_at, status, n_rows, n_errors, report_path, catalog_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [submission_id, file.sha256, file.name, archive_path, file.modified_at, now, record.status,
+             loaded.n_rows, len(parsed.errors), report_path, catalog.version])
+        if accepted:
+            land_enterprise_rows(engine, con, submission_id, now)
+            land_periods(con, parsed.periods.values())
+    failpoint("ingest.after_first_land")
+    return FileOutcome(file.name, submission_id, record.status, None, record.period_code, loaded.n_rows,
+                       len(parsed.errors), 0, report_path)
 
 
 def _record(settings: Settings, file: InboxFile, parsed: ParsedSubmission, catalog: Catalog,
@@ -120,11 +178,11 @@ def _record(settings: Settings, file: InboxFile, parsed: ParsedSubmission, catal
     )
 
 
-def _archive(settings: Settings, file: InboxFile, record: SubmissionRecord) -> None:
+def archive_file(settings: Settings, file: InboxFile, archive_path: str) -> None:
     """A copy of every processed file, so the warehouse never depends on the inbox keeping it."""
-    target = settings.data_dir / record.archive_path
+    target = settings.data_dir / archive_path
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(file.data)
+        shutil.copyfile(file.path, tmp)
         shutil.move(tmp, target)
