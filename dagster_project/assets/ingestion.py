@@ -18,11 +18,15 @@ RAW_KEYS = (
     dg.AssetKey(["raw", "submission"]),
     dg.AssetKey(["raw", "indicator_value"]),
     dg.AssetKey(["raw", "period"]),
+    dg.AssetKey(["raw", "enterprise_submission"]),
+    dg.AssetKey(["raw", "enterprise_month"]),
 )
 RAW_DESCRIPTIONS = {
     "submission": "每个报送文件的处理记录 / one row per distinct submission file processed",
     "indicator_value": "已接收报送的全部数值及出处 / every value of every accepted submission, with its source cell",
     "period": "报送中出现的全部期间 / every period the submissions use",
+    "enterprise_submission": "每个企业月报文件的处理记录 / one row per enterprise monthly file processed",
+    "enterprise_month": "规上工业企业月报数据及出处 / enterprise monthly figures of accepted files, with their row",
 }
 
 
