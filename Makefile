@@ -45,3 +45,10 @@ ui: $(MANIFEST)
 
 clean:
 	rm -rf data dbt/target dbt/logs .pytest_cache .venv-reader
+
+# Synthetic 规上工业企业月报 (sample data) into data/sample/<scale>/: make sample-data SCALE=district|city|national
+SCALE ?= district
+.PHONY: sample-data
+sample-data: $(STAMP)
+	$(BIN)/python sources/generate_enterprises.py --scale $(SCALE) --out data/sample/$(SCALE) \
+	  --format $(if $(filter district,$(SCALE)),csv,parquet)

@@ -102,4 +102,22 @@ def target_progress_checks():
         yield _result(outcome, TARGET_PROGRESS)
 
 
-MART_CHECKS = [cluster_output_checks, parks_within_district, target_progress_checks]
+ENTERPRISE_CLUSTER_OUTPUT = dg.AssetKey(["marts", "fct_cluster_output_enterprise"])
+
+
+@dg.asset_check(asset=ENTERPRISE_CLUSTER_OUTPUT,
+                additional_deps=[CLUSTER_OUTPUT],
+                description="企业汇总与部门填报的集群产值相差不超过1% / cluster output from the enterprise feed "
+                            "within 1% of the department's reported cluster output")
+def enterprise_cluster_output_reconciles():
+    settings = load_settings()
+    with connect(settings, read_only=True) as con:
+        frame = con.frame("select * from intermediate.int_cluster_output_reconciliation")
+    frame["exceeds_tolerance"] = frame["exceeds_tolerance"].astype(bool)
+    (outcome,) = run_checks(gx_runner(), "marts_cluster_reconciliation", frame, ["enterprise_cluster_output_reconciles"])
+    _build_docs()
+    return _result(outcome, ENTERPRISE_CLUSTER_OUTPUT)
+
+
+MART_CHECKS = [cluster_output_checks, parks_within_district, target_progress_checks,
+               enterprise_cluster_output_reconciles]
