@@ -1,10 +1,49 @@
 -- Period semantics come from the Python parser (raw.period); only display names
--- are derived here.
+-- are derived here. The enterprise feed adds the January-to-month ranges and years
+-- it aggregates to (int_enterprise_periods, same rules as the parser) where
+-- raw.period does not have them; raw.period wins for a code both hold.
 with
+
+parsed_periods as (
+
+    select * from {{ ref('stg_raw__period') }}
+
+),
+
+enterprise_periods as (
+
+    select * from {{ ref('int_enterprise_periods') }}
+
+),
 
 periods as (
 
-    select * from {{ ref('stg_raw__period') }}
+    select
+        period_code,
+        year,
+        start_date,
+        end_date,
+        granularity,
+        is_ytd
+
+    from parsed_periods
+
+    union all
+
+    select
+        enterprise_periods.period_code,
+        enterprise_periods.year,
+        enterprise_periods.start_date,
+        enterprise_periods.end_date,
+        enterprise_periods.granularity,
+        enterprise_periods.is_ytd
+
+    from enterprise_periods
+    where not exists (
+        select 1
+        from parsed_periods
+        where parsed_periods.period_code = enterprise_periods.period_code
+    )
 
 ),
 

@@ -1,3 +1,8 @@
+-- The submission log: department reports (raw.submission, with supersession) and
+-- enterprise monthly files (raw.enterprise_submission). Enterprise files are never
+-- superseded as a whole (a later file replaces rows enterprise by enterprise and
+-- month by month): their status is accepted or rejected; they have no department
+-- and their period is the month when the file holds exactly one.
 with
 
 submissions as (
@@ -6,7 +11,25 @@ submissions as (
 
 ),
 
-final as (
+enterprise_submissions as (
+
+    select * from {{ ref('stg_raw__enterprise_submission') }}
+
+),
+
+enterprise_file_months as (
+
+    select
+        submission_id,
+        min(period_code) as period_code,
+        count(distinct period_code) as n_months
+
+    from {{ ref('stg_raw__enterprise_month') }}
+    group by submission_id
+
+),
+
+department_log as (
 
     select
         submission_id,
@@ -24,9 +47,73 @@ final as (
         filled_by,
         archive_path,
         loaded_at,
-        superseded_by_submission_id
+        superseded_by_submission_id,
+        cast('department' as varchar) as feed
 
     from submissions
+
+),
+
+enterprise_log as (
+
+    select
+        enterprise_submissions.submission_id,
+        cast(null as varchar) as department_code,
+        case
+            when enterprise_file_months.n_months = 1 then enterprise_file_months.period_code
+        end as period_code,
+        enterprise_submissions.file_name,
+        enterprise_submissions.sha256,
+        enterprise_submissions.received_at,
+        enterprise_submissions.ingest_status as status,
+        enterprise_submissions.n_rows,
+        enterprise_submissions.n_errors,
+        -- the enterprise feed has hard errors only
+        0 as n_warnings,
+        enterprise_submissions.report_path,
+        cast(null as date) as sent_date,
+        cast(null as varchar) as filled_by,
+        enterprise_submissions.archive_path,
+        enterprise_submissions.loaded_at,
+        cast(null as varchar) as superseded_by_submission_id,
+        cast('enterprise' as varchar) as feed
+
+    from enterprise_submissions
+    left join enterprise_file_months
+        on enterprise_submissions.submission_id = enterprise_file_months.submission_id
+
+),
+
+all_submissions as (
+
+    select * from department_log
+    union all
+    select * from enterprise_log
+
+),
+
+final as (
+
+    select
+        cast(submission_id as varchar) as submission_id,
+        cast(department_code as varchar) as department_code,
+        cast(period_code as varchar) as period_code,
+        cast(file_name as varchar) as file_name,
+        cast(sha256 as varchar) as sha256,
+        cast(received_at as timestamp) as received_at,
+        cast(status as varchar) as status,
+        cast(n_rows as integer) as n_rows,
+        cast(n_errors as integer) as n_errors,
+        cast(n_warnings as integer) as n_warnings,
+        cast(report_path as varchar) as report_path,
+        cast(sent_date as date) as sent_date,
+        cast(filled_by as varchar) as filled_by,
+        cast(archive_path as varchar) as archive_path,
+        cast(loaded_at as timestamp) as loaded_at,
+        cast(superseded_by_submission_id as varchar) as superseded_by_submission_id,
+        feed
+
+    from all_submissions
 
 )
 
