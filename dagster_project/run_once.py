@@ -12,6 +12,7 @@ from .storage import Connection, connect_published
 MARTS = (
     "dim_cluster", "dim_indicator", "dim_department", "dim_area", "dim_period",
     "fct_indicator_value", "fct_cluster_output", "fct_target_progress", "fct_submission",
+    "dim_enterprise", "fct_enterprise_month", "fct_mu_efficiency", "fct_cluster_output_enterprise",
 )
 
 

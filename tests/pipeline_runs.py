@@ -14,6 +14,9 @@ MART_KEYS = {
     "fct_cluster_output": "cluster_code, area_code, period_code",
     "fct_target_progress": "indicator_code, area_code, cluster_code, department_code, year",
     "fct_submission": "submission_id",
+    "dim_enterprise": "credit_code, version", "fct_enterprise_month": "credit_code, period_code",
+    "fct_mu_efficiency": "credit_code, year", "fct_cluster_output_enterprise": "cluster_code, area_code, period_code",
+    "dim_mu_class": "mu_class",
 }
 
 

@@ -64,10 +64,13 @@ def _fact_rows(snap, **where):
 
 
 def test_sample_loads_every_department(sample):
-    statuses = sorted((r["department_code"], r["status"]) for r in sample["fct_submission"])
+    reports = [r for r in sample["fct_submission"] if r["department_code"] is not None]
+    statuses = sorted((r["department_code"], r["status"]) for r in reports)
     assert statuses == sorted((d, "accepted") for d in (
         "econ_info_commission", "science_tech_bureau", "shuangqiao_edz", "industrial_park", "hightech_zone"))
-    assert all(r["period_code"] == "2023" and r["report_path"] for r in sample["fct_submission"])
+    assert all(r["period_code"] == "2023" and r["report_path"] for r in reports)
+    monthly = [r for r in sample["fct_submission"] if r["department_code"] is None]
+    assert len(monthly) == 18 and {r["status"] for r in monthly} == {"accepted"}
 
 
 def test_every_seed_fact_is_in_the_warehouse(sample):
@@ -169,7 +172,7 @@ def test_correction_supersedes_and_history_stays(corrected):
     values = _fact_rows(corrected, indicator_code="new_above_scale_enterprises", value_kind="actual")
     assert [(v["value"], v["source_file"]) for v in values] == [(15.0, "经信委2024年1-6月(更正).xlsx")]
     assert _target(corrected, "new_above_scale_enterprises")["status"] == "behind"  # 15/36 < 0.5
-    annual = [r for r in corrected["fct_submission"] if r["period_code"] == "2023"]
+    annual = [r for r in corrected["fct_submission"] if r["period_code"] == "2023" and r["department_code"]]
     assert {r["status"] for r in annual} == {"accepted"}, "another period is not superseded"
 
 

@@ -3,20 +3,18 @@
 import dagster as dg
 
 from ..ingest.landing import warehouse_lock
+from .dbt import warehouse_models
 from ..serving.export import export_parquet
 from ..serving.publish import PUBLISHED_STORAGE_VERSION, publish
 from ..settings import load_settings
 
-MART_NAMES = (
-    "dim_area", "dim_cluster", "dim_department", "dim_indicator", "dim_period",
-    "fct_cluster_output", "fct_indicator_value", "fct_submission", "fct_target_progress",
-)
+MART_KEYS = sorted(k for k in warehouse_models.keys if k.path[0] == "marts")
 PUBLISHED = dg.AssetKey(["serving", "published_warehouse"])
 
 
 @dg.asset(
     key=PUBLISHED,
-    deps=[dg.AssetKey(["marts", name]) for name in MART_NAMES],
+    deps=MART_KEYS,
     group_name="serving",
     kinds={"duckdb", "postgres"},
     description="读者使用的数据仓库(原子发布) / The warehouse readers open, published atomically: "
