@@ -2,9 +2,10 @@
 -- year (a year still running covers its months so far; nothing is annualised).
 -- Flows are summed over the months; land_mu (and the enterprise's attributes) are
 -- those of the latest month of the year. Ratios are null when their divisor is null
--- or zero. Sums are exact (macro exact_sum): a rebuild gives the same bits whatever
--- the physical order of fct_enterprise_month (incremental or full refresh). mu_class: the class with the highest min_tax_per_mu at or below
+-- or zero. mu_class: the class with the highest min_tax_per_mu at or below
 -- tax_per_mu (seed mu_classes); below every threshold, the lowest class.
+-- Sums are exact (macro exact_sum): a rebuild gives the same bits whatever the
+-- physical order of fct_enterprise_month (incremental or full refresh).
 with
 
 enterprise_months as (
