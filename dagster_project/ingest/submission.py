@@ -318,17 +318,10 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
     converted = _convert(value_cell, unit_cell, indicator, catalog, table.sheet, result)
     if converted is None:
         return
-    parsed, value, upper, raw_text = converted
-    display = catalog.display_unit(indicator)
-    result.rows.append(ValueRow(
-        line_no=len(result.rows) + 1, department_code=result.department_code or "", area_code=area_code,
-        cluster_code=cluster_code, indicator_code=indicator_code, period_code=period_code,
-        value_kind=value_kind, target_strength=target_strength if value_kind == "target" else None,
-        comparator=parsed.comparator, value=float(value), value_upper=_float(upper), base_unit=indicator.base_unit,
-        display_value=float(value / display.factor), display_unit_zh=display.unit_zh,
-        base_period_code=base_period_code, raw_text=raw_text, explanation=explanation, quality_flag=None,
-        source_sheet=table.sheet, source_row=value_cell.row, source_cell=value_cell.ref,
-    ))
+    _append_value(result, catalog, indicator, converted, value_cell, table.sheet, area_code=area_code,
+                  cluster_code=cluster_code, period_code=period_code, value_kind=value_kind,
+                  target_strength=target_strength if value_kind == "target" else None,
+                  base_period_code=base_period_code, explanation=explanation)
 
 
 def _read_cluster_table(table: Table, catalog: Catalog, result: ParsedSubmission) -> None:
@@ -380,19 +373,25 @@ def _read_cluster_table(table: Table, catalog: Catalog, result: ParsedSubmission
         for indicator, conv, cell in ((output, converted, value_cell), (growth, growth_converted, growth_cell)):
             if conv is None:
                 continue
-            parsed, value, upper, raw_text = conv
-            display = catalog.display_unit(indicator)
-            result.rows.append(ValueRow(
-                line_no=len(result.rows) + 1, department_code=result.department_code or "", area_code=area_code,
-                cluster_code=cluster_code, indicator_code=indicator.code, period_code=period_code,
-                value_kind="actual", target_strength=None, comparator=parsed.comparator, value=float(value),
-                value_upper=_float(upper), base_unit=indicator.base_unit, display_value=float(value / display.factor),
-                display_unit_zh=display.unit_zh, base_period_code=None, raw_text=raw_text, explanation=explanation,
-                quality_flag=None, source_sheet=table.sheet, source_row=cell.row, source_cell=cell.ref,
-            ))
+            _append_value(result, catalog, indicator, conv, cell, table.sheet, area_code=area_code,
+                          cluster_code=cluster_code, period_code=period_code, value_kind="actual",
+                          target_strength=None, base_period_code=None, explanation=explanation)
 
 
 # --- values -------------------------------------------------------------------------------------
+
+def _append_value(result: ParsedSubmission, catalog: Catalog, indicator: Indicator, converted: tuple, cell: Cell,
+                  sheet: str, **fields) -> None:
+    """One landed value: base units, the catalog's display unit, and the cell it came from."""
+    parsed, value, upper, raw_text = converted
+    display = catalog.display_unit(indicator)
+    result.rows.append(ValueRow(
+        line_no=len(result.rows) + 1, department_code=result.department_code or "", indicator_code=indicator.code,
+        comparator=parsed.comparator, value=float(value), value_upper=_float(upper), base_unit=indicator.base_unit,
+        display_value=float(value / display.factor), display_unit_zh=display.unit_zh, raw_text=raw_text,
+        quality_flag=None, source_sheet=sheet, source_row=cell.row, source_cell=cell.ref, **fields,
+    ))
+
 
 def _convert(value_cell: Cell, unit_cell: Cell | None, indicator: Indicator, catalog: Catalog, sheet: str,
              result: ParsedSubmission) -> tuple[ParsedValue, Decimal, Decimal | None, str] | None:
