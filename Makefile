@@ -52,3 +52,10 @@ SCALE ?= district
 sample-data: $(STAMP)
 	$(BIN)/python sources/generate_enterprises.py --scale $(SCALE) --out data/sample/$(SCALE) \
 	  --format $(if $(filter district,$(SCALE)),csv,parquet)
+
+# Wall time and peak memory of the enterprise path against a DuckDB floor and a pandas script, the nightly
+# job and the UI start-up, written to docs/benchmarks.md. BENCH_ARGS="--quick" (district and city only) or
+# BENCH_ARGS="--scales district,city".
+.PHONY: bench
+bench: $(MANIFEST)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -1,0 +1,65 @@
+"""Runs bench/floor.sql on the monthly files of a folder and writes the marts to a DuckDB file.
+
+    python bench/floor.py INBOX_DIR OUT.duckdb [--reference sources/reference]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+HERE = Path(__file__).resolve().parent
+REFERENCE = HERE.parent / "sources" / "reference"
+
+
+def _list(paths: list[Path]) -> str:
+    return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+
+
+def source_view(files: list[Path]) -> str:
+    """`src`: every row of every file, with file_name and file_row. CSV is read as text, like the pipeline."""
+    parquet = sorted(p for p in files if p.suffix.lower() == ".parquet")
+    csv = sorted(p for p in files if p.suffix.lower() == ".csv")
+    parts = []
+    if parquet:
+        parts.append(f"select * exclude (filename, file_row_number), parse_filename(filename) as file_name, "
+                     f"file_row_number + 1 as file_row from read_parquet({_list(parquet)}, filename = true, "
+                     f"file_row_number = true, union_by_name = true)")
+    if csv:
+        parts.append(f"select * exclude (filename), parse_filename(filename) as file_name, "
+                     f"cast(null as bigint) as file_row from read_csv({_list(csv)}, header = true, "
+                     f"all_varchar = true, filename = true, union_by_name = true)")
+    if not parts:
+        raise SystemExit("no .csv or .parquet files")
+    return "create or replace temp view src as " + " union all by name ".join(parts)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("inbox", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--reference", type=Path, default=REFERENCE)
+    args = parser.parse_args()
+    files = [p for p in sorted(args.inbox.rglob("*")) if p.suffix.lower() in (".csv", ".parquet")]
+    args.out.unlink(missing_ok=True)
+    start = time.perf_counter()
+    con = duckdb.connect(str(args.out))
+    con.execute(source_view(files))
+    script = (HERE / "floor.sql").read_text(encoding="utf-8")
+    con.execute(script.replace(":reference_dir:", str(args.reference.resolve()).replace("'", "''")))
+    rows = {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0]
+            for t in ("fct_enterprise_month", "dim_enterprise", "fct_mu_efficiency", "fct_cluster_output_enterprise")}
+    rejected = con.execute("select count(*) from marts.file_status where file_name not in "
+                           "(select distinct file_name from marts.fct_enterprise_month)").fetchone()[0]
+    con.close()
+    print(f"floor: {len(files)} files ({rejected} without accepted rows), {rows}, "
+          f"{time.perf_counter() - start:.2f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
