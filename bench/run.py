@@ -65,7 +65,7 @@ for _key in ("DAZU_INBOX", "DAZU_DATA_DIR", "DAGSTER_HOME"):
     BASE_ENV.pop(_key, None)
 
 
-QUIET_WAIT = 30.0  # --quiet-wait: at most this long before each measurement, for other work to finish
+QUIET_WAIT = 20.0  # --quiet-wait: at most this long before each measurement, for other work to finish
 
 
 def quiet() -> dict:
@@ -449,6 +449,8 @@ def render(results: dict) -> str:
         f"Command: `{results['command']}` — {results['total_s'] / 60:.1f} min in all. "
         f"Scales run: {', '.join(results['scales'])}.",
     ]
+    if results.get("in_progress"):
+        lines += ["", "**Run in progress** (or stopped): the results so far; the final ones replace these."]
     if results.get("skipped_note"):
         lines += ["", results["skipped_note"]]
     lines += [
@@ -472,7 +474,7 @@ def render(results: dict) -> str:
         for i, m in enumerate(overhead["runs"], 1):
             lines.append(row(f"empty inbox #{i}", m))
         lines += ["", f"Fixed overhead used below: **{overhead['s']:.1f} s** (the fastest run)."]
-    for scale in results["scales"]:
+    for scale in [s for s in results["scales"] if s in results["by_scale"]]:
         r = results["by_scale"][scale]
         data = r["data"]
         lines += ["", f"### {scale}", "",
@@ -535,7 +537,7 @@ def render(results: dict) -> str:
         lines += render_breakdown("nightly job on the bundled sample", nightly)
     if overhead:
         lines += render_breakdown("empty inbox", min(overhead["runs"], key=lambda m: m.wall_s))
-    for scale in results["scales"]:
+    for scale in [s for s in results["scales"] if s in results["by_scale"]]:
         lines += render_breakdown(f"{scale}, full", results["by_scale"][scale].get("pipeline"))
     if inc and inc.get("second") is not None:
         lines += render_breakdown(f"{inc['scale']}, + 1 month", inc["second"])
@@ -677,7 +679,7 @@ def main() -> int:
                 shutil.rmtree(RUNS / f"{key}-{scale}", ignore_errors=True)
             if scale != inc_scale:
                 shutil.rmtree(RUNS / f"full-{scale}", ignore_errors=True)
-        write_doc({**results, "total_s": time.perf_counter() - started, "goals": goals(results)})
+        write_doc({**results, "total_s": time.perf_counter() - started, "goals": goals(results), "in_progress": True})
 
     # (d) one new month: the month after the 24 months of run (a), added to (a)'s inbox, into (a)'s data folder
     full = results["by_scale"].get(inc_scale, {}).get("pipeline")
