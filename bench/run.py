@@ -588,6 +588,18 @@ def write_doc(results: dict) -> None:
     DOC.write_text(head + render(results), encoding="utf-8")
 
 
+def from_json(value):
+    """results.json back into the structures render() takes."""
+    if isinstance(value, dict):
+        if "command" in value and "wall_s" in value and "peak_tree_mib" in value:
+            fields = {k: v for k, v in value.items() if k in Measurement.__dataclass_fields__}
+            return Measurement(**fields)
+        return {k: from_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_json(v) for v in value]
+    return value
+
+
 def to_json(value):
     if isinstance(value, Measurement):
         d = value.as_dict()
@@ -614,11 +626,19 @@ def main() -> int:
     parser.add_argument("--no-nightly", action="store_true", help="skip the nightly job on the bundled sample")
     parser.add_argument("--keep", action="store_true", help="keep data/bench/runs/ (warehouses, outputs)")
     parser.add_argument("--no-check", action="store_true", help="do not compare the three outputs")
+    parser.add_argument("--render-only", action="store_true",
+                        help="only write docs/benchmarks.md again from data/bench/results.json")
     parser.add_argument("--quiet-wait", type=float, default=QUIET_WAIT,
                         help="before each measurement, wait at most this many seconds for other work on the "
                              "machine to stop (default %(default)s; 0: never wait)")
     args = parser.parse_args()
     QUIET_WAIT = args.quiet_wait
+    if args.render_only:
+        results = from_json(json.loads((DATA / "results.json").read_text(encoding="utf-8")))
+        results["goals"] = goals(results)
+        write_doc(results)
+        log(f"wrote {DOC.relative_to(ROOT)} from {(DATA / 'results.json').relative_to(ROOT)}")
+        return 0
     scales = [s.strip() for s in (args.scales or ("district,city" if args.quick else ",".join(SCALES))).split(",")
               if s.strip()]
     unknown = [s for s in scales if s not in SCALES]
