@@ -9,7 +9,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 import dagster as dg  # noqa: E402
 
-from .assets.dbt import dbt_resource, warehouse_models  # noqa: E402
+from .assets.dbt import warehouse_models  # noqa: E402
 from .assets.ingestion import INBOX, raw_submissions  # noqa: E402
 from .assets.mart_checks import MART_CHECKS  # noqa: E402
 from .assets.serving import parquet_export, published_warehouse  # noqa: E402
@@ -21,5 +21,4 @@ defs = dg.Definitions(
     schedules=[nightly_schedule],
     sensors=[inbox_sensor],
     asset_checks=MART_CHECKS,
-    resources={"dbt": dbt_resource()},
 )

@@ -8,10 +8,18 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
+from dagster_dbt.asset_utils import (
+    DAGSTER_DBT_EXCLUDE_METADATA_KEY,
+    DAGSTER_DBT_SELECT_METADATA_KEY,
+    get_manifest_and_translator_from_dbt_assets,
+    get_subset_selection_for_context,
+)
+from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from ..failpoints import failpoint
 from ..ingest.landing import warehouse_lock
+from ..dbt_runner import DbtInvocation, dbt_environment
 from ..settings import DBT_PROJECT_DIR, load_settings
 
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
@@ -45,21 +53,28 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator)
-def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def warehouse_models(context: dg.AssetExecutionContext):
+    """`dbt build` of the selected models, seeds and their tests, in this process (dagster_project/dbt_runner.py).
+
+    Unit tests are left to `make test`: they test the SQL, not the night's data.
+    """
     settings = load_settings()
-    # dbt runs in dbt/ as a subprocess: hand it the resolved data folder, target and marts schema.
-    os.environ["DAZU_DATA_DIR"] = str(settings.data_dir)
-    os.environ["DAZU_TARGET"] = settings.target
-    os.environ["DAZU_MARTS_SCHEMA"] = settings.build_marts_schema
+    os.environ.update(dbt_environment(settings))
     settings.work_warehouse.parent.mkdir(parents=True, exist_ok=True)
+    manifest, _, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
+    # The Dagster selection (a subset of the assets or checks) as dbt selection arguments.
+    selection, indirect_selection = get_subset_selection_for_context(
+        context=context, manifest=manifest, select=context.op.tags.get(DAGSTER_DBT_SELECT_METADATA_KEY),
+        exclude=context.op.tags.get(DAGSTER_DBT_EXCLUDE_METADATA_KEY), selector=None,
+        dagster_dbt_translator=translator, current_dbt_indirect_selection_env=None)
+    args = ["build", "--exclude-resource-type", "unit_test", *selection]
+    if indirect_selection:
+        args += ["--indirect-selection", indirect_selection]
+    invocation = DbtInvocation(settings, args)
     with warehouse_lock(settings.lock_file):
-        for number, event in enumerate(
-            dbt.cli(["build"], context=context, target_path=settings.dbt_target_dir).stream(), start=1
-        ):
+        for number, raw_event in enumerate(invocation.raw_events(), start=1):
             if number == 20:
                 failpoint("dbt.mid_build")
-            yield event
-
-
-def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+            yield from DbtCoreCliEventMessage(raw_event=raw_event, event_history_metadata={}).to_default_asset_events(
+                manifest=manifest, dagster_dbt_translator=translator, context=context,
+                target_path=settings.dbt_target_dir, project=dbt_project)
