@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key=['credit_code', 'year'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
 -- 亩均论英雄: one row per enterprise and year, from the months reported in that
 -- year (a year still running covers its months so far; nothing is annualised).
 -- Flows are summed over the months; land_mu (and the enterprise's attributes) are
@@ -6,6 +14,19 @@
 -- tax_per_mu (seed mu_classes); below every threshold, the lowest class.
 -- Sums are exact (macro exact_sum): a rebuild gives the same bits whatever the
 -- physical order of fct_enterprise_month (incremental or full refresh).
+-- loaded_at: the latest loaded_at of the year's months (the model's watermark).
+--
+-- Incremental (docs/enterprise_feed.md): an enterprise-year depends only on that
+-- enterprise's months of that year, so a run recomputes, in full from
+-- fct_enterprise_month, every enterprise-year that has a month loaded after the
+-- latest loaded_at already in this table (rows of fct_enterprise_month are replaced,
+-- never deleted, so an enterprise-year never disappears), plus every enterprise-year
+-- whose stored class or floor flag no longer matches the current thresholds of
+-- mu_classes (users may change them); delete+insert on credit_code + year.
+-- ">" and not ">=": every file of one ingestion run carries the same loaded_at
+-- second and the run lands them before dbt starts, so nothing new can carry the
+-- watermark's second (see docs/enterprise_feed.md for the one exception).
+-- An empty table reads everything.
 with
 
 enterprise_months as (
@@ -20,6 +41,103 @@ classes as (
 
 ),
 
+lowest_class as (
+
+    select mu_class
+    from classes
+    order by min_tax_per_mu asc, sort_order desc
+    limit 1
+
+),
+
+{% if is_incremental() %}
+watermark as (
+
+    select max(loaded_at) as max_loaded_at from {{ this }}
+
+),
+
+-- enterprise-years with a month loaded since the last run
+loaded_years as (
+
+    select distinct enterprise_months.credit_code, enterprise_months.year
+    from enterprise_months
+    cross join watermark
+    where watermark.max_loaded_at is null
+        or enterprise_months.loaded_at > watermark.max_loaded_at
+
+),
+
+-- enterprise-years classified under thresholds that have changed since
+stored_classes as (
+
+    select credit_code, year, tax_per_mu, mu_class, meets_tax_floor
+    from {{ this }}
+
+),
+
+stored_matching_classes as (
+
+    select
+        stored_classes.credit_code,
+        stored_classes.year,
+        classes.mu_class,
+        row_number() over (
+            partition by stored_classes.credit_code, stored_classes.year
+            order by classes.min_tax_per_mu desc, classes.sort_order asc
+        ) as class_rank
+
+    from stored_classes
+    inner join classes
+        on stored_classes.tax_per_mu >= classes.min_tax_per_mu
+
+),
+
+reclassified_years as (
+
+    select stored_classes.credit_code, stored_classes.year
+    from stored_classes
+    left join stored_matching_classes
+        on stored_classes.credit_code = stored_matching_classes.credit_code
+        and stored_classes.year = stored_matching_classes.year
+        and stored_matching_classes.class_rank = 1
+    where stored_classes.mu_class is distinct from (
+            case
+                when stored_classes.tax_per_mu is null then null
+                else coalesce(stored_matching_classes.mu_class, (select mu_class from lowest_class))
+            end
+        )
+        or stored_classes.meets_tax_floor is distinct from (
+            stored_classes.tax_per_mu >= {{ var('mu_tax_floor_yuan') }}
+        )
+
+),
+
+touched_years as (
+
+    select credit_code, year from loaded_years
+    union
+    select credit_code, year from reclassified_years
+
+),
+
+source_months as (
+
+    select enterprise_months.*
+    from enterprise_months
+    inner join touched_years
+        on enterprise_months.credit_code = touched_years.credit_code
+        and enterprise_months.year = touched_years.year
+
+),
+{% else %}
+source_months as (
+
+    select * from enterprise_months
+
+),
+{% endif %}
+
 yearly as (
 
     select
@@ -31,9 +149,10 @@ yearly as (
         {{ exact_sum('revenue_yuan') }} as revenue_yuan,
         {{ exact_sum('profit_yuan') }} as profit_yuan,
         {{ exact_sum('rd_yuan') }} as rd_yuan,
-        {{ exact_sum('energy_tce') }} as energy_tce
+        {{ exact_sum('energy_tce') }} as energy_tce,
+        max(loaded_at) as loaded_at
 
-    from enterprise_months
+    from source_months
     group by credit_code, year
 
 ),
@@ -47,7 +166,7 @@ latest_month as (
             order by month_start desc
         ) as recency_rank
 
-    from enterprise_months
+    from source_months
 
 ),
 
@@ -91,15 +210,6 @@ matching_classes as (
 
 ),
 
-lowest_class as (
-
-    select mu_class
-    from classes
-    order by min_tax_per_mu asc, sort_order desc
-    limit 1
-
-),
-
 final as (
 
     select
@@ -129,7 +239,8 @@ final as (
         with_ratios.enterprise_name,
         with_ratios.area_code,
         with_ratios.cluster_code,
-        with_ratios.latest_period_code
+        with_ratios.latest_period_code,
+        cast(with_ratios.loaded_at as timestamp) as loaded_at
 
     from with_ratios
     left join matching_classes
