@@ -29,6 +29,11 @@ class Settings:
         return self.data_dir / "work" / "warehouse.duckdb"
 
     @property
+    def marts_warehouse(self) -> Path:
+        """The marts, in their own DuckDB file (readers' storage format): what publishing copies."""
+        return self.data_dir / "work" / "marts.duckdb"
+
+    @property
     def build_marts_schema(self) -> str:
         """Where dbt builds the marts: PostgreSQL builds beside the published schema and swaps it in."""
         return "marts_build" if self.target == "postgres" else "marts"

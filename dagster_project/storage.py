@@ -84,9 +84,39 @@ def connect(settings: Settings, read_only: bool = False) -> Iterator[Connection]
         raise FileNotFoundError(settings.work_warehouse)
     raw = duckdb.connect(str(settings.work_warehouse), read_only=read_only)
     try:
+        attach_marts(raw, settings, read_only)
         yield Connection(raw, "duckdb")
     finally:
         raw.close()
+
+
+# DuckDB 2.x writes a storage format that DuckDB 1.x readers refuse. v1.0.0 (storage number 64) is read by
+# every DuckDB since 0.10, which is what BI tools bundle today (duckdb-engine, Metabase, DBeaver).
+PUBLISHED_STORAGE_VERSION = "v1.0.0"
+MARTS_CATALOG = "marts_db"
+
+
+def attach_marts(raw: duckdb.DuckDBPyConnection, settings: Settings, read_only: bool) -> None:
+    """The marts file beside the working database, so that `marts.<table>` reads what dbt built.
+
+    dbt builds the marts into work/marts.duckdb (dbt/profiles.yml); created here first when missing, in
+    the storage format readers need, so that publishing is a file copy.
+    """
+    if read_only and not settings.marts_warehouse.exists():
+        return
+    options = "read_only" if read_only else f"storage_version '{PUBLISHED_STORAGE_VERSION}'"
+    path = str(settings.marts_warehouse).replace("'", "''")
+    raw.execute(f"attach if not exists '{path}' as {MARTS_CATALOG} ({options})")
+    if not read_only and raw.execute(
+            "select 1 from duckdb_schemas() where database_name = current_database() and schema_name = 'marts'"
+    ).fetchall():
+        # Earlier versions built the marts inside the working database: that stale copy would hide them.
+        raw.execute("drop schema marts cascade")
+    if not read_only:
+        raw.execute(f"create schema if not exists {MARTS_CATALOG}.marts")
+    if raw.execute(f"select 1 from duckdb_schemas() where database_name = '{MARTS_CATALOG}' and schema_name = 'marts'"
+                   ).fetchall():
+        raw.execute(f"set search_path = 'main,{MARTS_CATALOG}.marts'")
 
 
 def postgres_configured() -> bool:

@@ -1,24 +1,23 @@
 """Publishing the marts so that readers see either the previous complete state or the new one.
 
-DuckDB: the marts are copied from the working database into a new file, which is renamed over the
-published file (readers that have it open keep the old one; new readers get the new one).
+DuckDB: dbt builds the marts in their own file (work/marts.duckdb, in the readers' storage format); it is
+copied to a new file, which is renamed over the published file (readers that have it open keep the old
+one; new readers get the new one).
 PostgreSQL: dbt builds `marts_build`; one transaction swaps it in as `marts` and grants bi_reader.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
 
 from ..failpoints import failpoint
 from ..settings import Settings
-from ..storage import connect
+from ..storage import PUBLISHED_STORAGE_VERSION, connect
 
-# DuckDB 2.x writes a storage format that DuckDB 1.x readers refuse. v1.0.0 (storage number 64) is read by
-# every DuckDB since 0.10, which is what BI tools bundle today (duckdb-engine, Metabase, DBeaver).
-PUBLISHED_STORAGE_VERSION = "v1.0.0"
 BI_READER_ROLE = "bi_reader"
 
 
@@ -36,19 +35,19 @@ def publish_duckdb(settings: Settings, run_tag: str) -> list[str]:
     for stale in settings.data_dir.glob(".warehouse.*.publishing.duckdb*"):
         stale.unlink()  # left by a run killed while publishing
     staging = settings.data_dir / f".warehouse.{run_tag}.publishing.duckdb"
-    con = duckdb.connect()
+    # Opening the marts file replays and checkpoints any write-ahead log, so the file alone is complete.
+    con = duckdb.connect(str(settings.marts_warehouse))
     try:
-        con.execute(f"attach {sql_string(str(settings.work_warehouse))} as work (read_only)")
-        con.execute(f"attach {sql_string(str(staging))} as pub (storage_version '{PUBLISHED_STORAGE_VERSION}')")
+        storage = con.execute("select tags['storage_version'] from duckdb_databases() "
+                              "where database_name = current_database()").fetchone()[0]
+        if not str(storage).startswith(PUBLISHED_STORAGE_VERSION):
+            raise RuntimeError(f"{settings.marts_warehouse} has storage {storage}, readers need {PUBLISHED_STORAGE_VERSION}")
         tables = [t for (t,) in con.execute(
-            "select table_name from duckdb_tables() where database_name = 'work' and schema_name = 'marts' "
-            "order by table_name").fetchall()]
-        con.execute("create schema pub.marts")
-        for table in tables:
-            con.execute(f'create table pub.marts."{table}" as select * from work.marts."{table}"')
-        con.execute("detach pub")
+            "select table_name from duckdb_tables() where schema_name = 'marts' order by table_name").fetchall()]
+        con.execute("checkpoint")
     finally:
         con.close()
+    shutil.copyfile(settings.marts_warehouse, staging)
     _fsync(staging)
     failpoint("publish.before_rename")
     os.replace(staging, settings.warehouse)
