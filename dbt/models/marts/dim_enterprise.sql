@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='credit_code',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
 -- Enterprises as a type 2 slowly changing dimension, derived from the data alone
 -- (a rebuild gives the same rows): a new version starts at every reported month
 -- whose park_name, area_code or cluster_code differs from the enterprise's previous
@@ -6,6 +14,18 @@
 --   valid_to:   the day before the next version's valid_from (so that the versions of an
 --               enterprise cover time without gaps); null for the current version
 --   enterprise_name: as reported in the version's latest month
+--   loaded_at: the latest loaded_at of the version's months (the model's watermark)
+--
+-- Incremental (docs/enterprise_feed.md): the new rows are those of fct_enterprise_month
+-- loaded after the latest loaded_at in this table (">", as in fct_mu_efficiency).
+-- An enterprise whose new months all come after its current version's last month
+-- (the normal monthly case) is continued from its current version alone: that
+-- version stands in as one row (its last month, carrying its valid_from,
+-- first_period_code, months_reported and loaded_at) before the new months, and the
+-- same islands rule extends it or closes it and adds versions; its closed versions are
+-- copied unchanged. Any other enterprise with new rows (a back-filled or corrected
+-- older month) is recomputed from its full history. An enterprise not yet in the table
+-- has no earlier rows, so its new rows are its history. delete+insert on credit_code.
 with
 
 enterprise_months as (
@@ -14,16 +34,168 @@ enterprise_months as (
 
 ),
 
-flagged as (
+{% if is_incremental() %}
+watermark as (
+
+    select max(loaded_at) as max_loaded_at from {{ this }}
+
+),
+
+new_months as (
+
+    select enterprise_months.*
+    from enterprise_months
+    cross join watermark
+    where watermark.max_loaded_at is null
+        or enterprise_months.loaded_at > watermark.max_loaded_at
+
+),
+
+current_versions as (
+
+    select
+        *,
+        cast(
+            substr(last_period_code, 1, 4) || '-' || substr(last_period_code, 6, 2) || '-01'
+        as date) as last_month_start
+
+    from {{ this }}
+    where is_current
+
+),
+
+touched as (
+
+    select
+        new_months.credit_code,
+        -- true: continued from the current version; false: recomputed from full history
+        min(new_months.month_start) > max(current_versions.last_month_start)
+            or max(current_versions.last_month_start) is null as continues_current
+
+    from new_months
+    left join current_versions
+        on new_months.credit_code = current_versions.credit_code
+    group by new_months.credit_code
+
+),
+
+-- the rows the islands rule runs over: month rows, plus one row per continued current version
+version_input as (
+
+    select
+        current_versions.credit_code,
+        current_versions.last_month_start as month_start,
+        current_versions.last_period_code as period_code,
+        current_versions.enterprise_name,
+        current_versions.park_name,
+        current_versions.area_code,
+        current_versions.cluster_code,
+        current_versions.version - 1 as versions_before,
+        current_versions.valid_from as carried_valid_from,
+        current_versions.first_period_code as carried_first_period_code,
+        current_versions.months_reported as carried_months,
+        current_versions.loaded_at
+
+    from current_versions
+    inner join touched
+        on current_versions.credit_code = touched.credit_code
+        and touched.continues_current
+
+    union all
+
+    select
+        new_months.credit_code,
+        new_months.month_start,
+        new_months.period_code,
+        new_months.enterprise_name,
+        new_months.park_name,
+        new_months.area_code,
+        new_months.cluster_code,
+        0 as versions_before,
+        new_months.month_start as carried_valid_from,
+        new_months.period_code as carried_first_period_code,
+        1 as carried_months,
+        new_months.loaded_at
+
+    from new_months
+    inner join touched
+        on new_months.credit_code = touched.credit_code
+        and touched.continues_current
+
+    union all
+
+    select
+        enterprise_months.credit_code,
+        enterprise_months.month_start,
+        enterprise_months.period_code,
+        enterprise_months.enterprise_name,
+        enterprise_months.park_name,
+        enterprise_months.area_code,
+        enterprise_months.cluster_code,
+        0 as versions_before,
+        enterprise_months.month_start as carried_valid_from,
+        enterprise_months.period_code as carried_first_period_code,
+        1 as carried_months,
+        enterprise_months.loaded_at
+
+    from enterprise_months
+    inner join touched
+        on enterprise_months.credit_code = touched.credit_code
+        and not touched.continues_current
+
+),
+
+-- the closed versions of continued enterprises: unchanged, written back (delete+insert on credit_code)
+kept_versions as (
+
+    select
+        this_versions.credit_code,
+        this_versions.version,
+        this_versions.enterprise_name,
+        this_versions.park_name,
+        this_versions.area_code,
+        this_versions.cluster_code,
+        this_versions.valid_from,
+        this_versions.valid_to,
+        this_versions.is_current,
+        this_versions.first_period_code,
+        this_versions.last_period_code,
+        this_versions.months_reported,
+        this_versions.loaded_at
+
+    from {{ this }} as this_versions
+    inner join touched
+        on this_versions.credit_code = touched.credit_code
+        and touched.continues_current
+    where not this_versions.is_current
+
+),
+{% else %}
+version_input as (
 
     select
         credit_code,
-        period_code,
         month_start,
+        period_code,
         enterprise_name,
         park_name,
         area_code,
         cluster_code,
+        0 as versions_before,
+        month_start as carried_valid_from,
+        period_code as carried_first_period_code,
+        1 as carried_months,
+        loaded_at
+
+    from enterprise_months
+
+),
+{% endif %}
+
+flagged as (
+
+    select
+        *,
         case
             when row_number() over by_month = 1 then 1
             when lag(park_name) over by_month is distinct from park_name then 1
@@ -32,7 +204,7 @@ flagged as (
             else 0
         end as starts_version
 
-    from enterprise_months
+    from version_input
     window by_month as (partition by credit_code order by month_start)
 
 ),
@@ -41,7 +213,8 @@ numbered as (
 
     select
         *,
-        sum(starts_version) over (
+        -- versions_before: the continued version's predecessors (0 without a carried row)
+        max(versions_before) over (partition by credit_code) + sum(starts_version) over (
             partition by credit_code
             order by month_start
             rows between unbounded preceding and current row
@@ -59,13 +232,14 @@ ranked_within_version as (
             partition by credit_code, version
             order by month_start desc
         ) as latest_rank,
-        min(month_start) over (partition by credit_code, version) as first_month_start,
-        first_value(period_code) over (
+        min(carried_valid_from) over (partition by credit_code, version) as first_month_start,
+        first_value(carried_first_period_code) over (
             partition by credit_code, version
             order by month_start
             rows between unbounded preceding and unbounded following
         ) as first_period_code,
-        count(*) over (partition by credit_code, version) as months_reported
+        sum(carried_months) over (partition by credit_code, version) as months_reported,
+        max(loaded_at) over (partition by credit_code, version) as version_loaded_at
 
     from numbered
 
@@ -83,7 +257,8 @@ versions as (
         first_month_start as valid_from,
         first_period_code,
         period_code as last_period_code,
-        months_reported
+        months_reported,
+        version_loaded_at as loaded_at
 
     from ranked_within_version
     where latest_rank = 1
@@ -114,9 +289,31 @@ final as (
         next_valid_from is null as is_current,
         first_period_code,
         last_period_code,
-        cast(months_reported as integer) as months_reported
+        cast(months_reported as integer) as months_reported,
+        cast(loaded_at as timestamp) as loaded_at
 
     from with_next
+
+    {% if is_incremental() %}
+    union all
+
+    select
+        credit_code,
+        version,
+        enterprise_name,
+        park_name,
+        area_code,
+        cluster_code,
+        valid_from,
+        valid_to,
+        is_current,
+        first_period_code,
+        last_period_code,
+        months_reported,
+        loaded_at
+
+    from kept_versions
+    {% endif %}
 
 )
 
