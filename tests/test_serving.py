@@ -16,7 +16,8 @@ import duckdb
 import pytest
 import sqlalchemy as sa
 
-from dagster_project.settings import REPO_ROOT
+from dagster_project.serving.export import PARTITIONED, export_parquet
+from dagster_project.settings import REPO_ROOT, Settings
 from tests.builders import SAMPLE_INBOX, cover, indicator_row, write_workbook
 from tests.pipeline_runs import MART_KEYS, run_nightly, snapshot
 
@@ -84,9 +85,29 @@ def test_parquet_export_matches_the_published_marts(built_sample):
     assert current.is_symlink()
     con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
     for table in MART_KEYS:
-        exported = duckdb.execute(f"select count(*) from read_parquet('{current / (table + '.parquet')}')").fetchone()
+        files = current / table / "**" / "*.parquet" if table in PARTITIONED else current / (table + ".parquet")
+        exported = duckdb.execute(f"select count(*) from read_parquet('{files}')").fetchone()
         assert exported == con.execute(f"select count(*) from marts.{table}").fetchone(), table
     con.close()
+
+
+def test_export_writes_only_the_months_that_changed(built_sample, tmp_path):
+    _, built = built_sample
+    data_dir = tmp_path / "data"
+    shutil.copytree(built, data_dir, symlinks=True)
+    settings = Settings(inbox=SAMPLE_INBOX, data_dir=data_dir)
+    export_parquet(settings, "before")
+    con = duckdb.connect(str(settings.warehouse))
+    con.execute("update marts.fct_enterprise_month set loaded_at = loaded_at + interval 1 second "
+                "where year = 2024 and month = 5")  # as a corrected May would land
+    rows = con.execute("select count(*) from marts.fct_enterprise_month").fetchone()[0]
+    con.close()
+    after = export_parquet(settings, "after") / "fct_enterprise_month"
+    links = {str(p.relative_to(after).parent): p.stat().st_nlink for p in after.rglob("*.parquet")}
+    assert len(links) == 18
+    assert links.pop("year=2024/month=5") == 1, "a month with newer rows is written again"
+    assert all(n == 2 for n in links.values()), "the other months are hard links to the previous version"
+    assert duckdb.execute(f"select count(*) from read_parquet('{after}/**/*.parquet')").fetchone()[0] == rows
 
 
 def test_readers_are_never_blocked_and_always_see_a_complete_state(tmp_path):

@@ -2,10 +2,15 @@
 
 Each run writes a new version folder and then moves the `current` link onto it in one rename, so a
 reader never sees a mix of two runs. The previous version is kept for readers still using it.
+
+fct_enterprise_month (millions of rows at national scale) is a Hive-partitioned folder instead,
+current/fct_enterprise_month/year=2024/month=6/data_0.parquet: a month whose rows did not change since
+the previous version is hard-linked from it, so a night with one new month writes one month.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -17,10 +22,16 @@ from ..storage import connect
 from .publish import sql_string
 
 KEEP_VERSIONS = 2
+PARTITIONED = {"fct_enterprise_month": ("year", "month")}
+FINGERPRINTS = "_fingerprints.json"  # leading underscore: Parquet dataset readers skip it
+# A month's rows are the same when their count, latest load and provenance (the raw row each came from) are.
+PARTITION_FINGERPRINT = "count(*) || '|' || coalesce(cast(max(loaded_at) as varchar), '') || '|' || " \
+                        "cast(bit_xor(hash(credit_code, submission_id, row_no)) as varchar)"
 
 
 def export_parquet(settings: Settings, run_tag: str) -> Path:
     export = settings.export_dir
+    previous = (export / "current").resolve() if (export / "current").is_symlink() else None
     version = export / f"v-{run_tag}"
     if version.exists():
         shutil.rmtree(version)
@@ -42,6 +53,9 @@ def export_parquet(settings: Settings, run_tag: str) -> Path:
             tables = [t for (t,) in con.execute(
                 "select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
             for table in tables:
+                if table in PARTITIONED:
+                    _export_partitioned(con, table, PARTITIONED[table], version, previous)
+                    continue
                 target = sql_string(str(version / (table + ".parquet")))
                 con.execute(f'copy marts."{table}" to {target} (format parquet)')
         finally:
@@ -57,3 +71,32 @@ def export_parquet(settings: Settings, run_tag: str) -> Path:
         if old.name != version.name:
             shutil.rmtree(old, ignore_errors=True)
     return version
+
+
+def _export_partitioned(con, table: str, keys: tuple[str, ...], version: Path, previous: Path | None) -> None:
+    """Writes the partitions that changed since the previous version; hard-links the others."""
+    key_list = ", ".join(keys)
+    fingerprints = {
+        "/".join(f"{k}={v}" for k, v in zip(keys, values)): fingerprint
+        for *values, fingerprint in con.execute(
+            f'select {key_list}, {PARTITION_FINGERPRINT} from marts."{table}" group by all').fetchall()}
+    folder = version / table
+    folder.mkdir()
+    old_folder = previous / table if previous is not None else None
+    try:
+        old = json.loads((old_folder / FINGERPRINTS).read_text()) if old_folder is not None else {}
+    except (OSError, ValueError):
+        old = {}
+    unchanged = [p for p, f in fingerprints.items() if old.get(p) == f and (old_folder / p).is_dir()]
+    changed = [p for p in fingerprints if p not in unchanged]
+    if changed:
+        condition = " or ".join(
+            "(" + " and ".join(f"{part.split('=')[0]} = {int(part.split('=')[1])}" for part in p.split("/")) + ")"
+            for p in changed)
+        con.execute(f'copy (select * from marts."{table}" where {condition}) to {sql_string(str(folder))} '
+                    f"(format parquet, partition_by ({key_list}), write_partition_columns true)")
+    for partition in unchanged:
+        (folder / partition).mkdir(parents=True)
+        for file in (old_folder / partition).iterdir():
+            os.link(file, folder / partition / file.name)
+    (folder / FINGERPRINTS).write_text(json.dumps(fingerprints, indent=0, sort_keys=True))
