@@ -42,15 +42,20 @@ create table if not exists raw.enterprise_submission (
     archive_path varchar, received_at timestamp not null, loaded_at timestamp not null, status varchar not null,
     n_rows integer not null, n_errors integer not null, report_path varchar, catalog_version varchar
 );
-create table if not exists raw.enterprise_month (
+"""
+# No primary key on (submission_id, row_no): its index cost more than the insert itself at national scale
+# (11.7 million rows) and held memory the whole run. The pair is unique all the same: row_no is the row's
+# number in its file, and a submission's rows land in the transaction that inserts its one
+# raw.enterprise_submission row (primary key submission_id), so a file never lands twice.
+RAW_MONTH_DDL = """
+create table if not exists {table} (
     submission_id varchar not null, row_no integer not null, credit_code varchar not null,
     enterprise_name varchar, park_name varchar, area_code varchar, cluster_code varchar not null,
     period_code varchar not null, month_start date not null,
     output_month_yuan {double}, output_ytd_yuan {double}, revenue_yuan {double}, profit_yuan {double},
     tax_yuan {double}, energy_tce {double}, rd_yuan {double}, employees integer, land_mu {double},
-    loaded_at timestamp not null,
-    primary key (submission_id, row_no)
-);
+    loaded_at timestamp not null
+)
 """
 RAW_MONTH_COLUMNS = (
     "submission_id", "row_no", "credit_code", "enterprise_name", "park_name", "area_code", "cluster_code",
@@ -60,9 +65,31 @@ RAW_MONTH_COLUMNS = (
 
 
 def ensure_enterprise_schema(con: Connection) -> None:
-    for statement in RAW_ENTERPRISE_DDL.format(double=double_type(con.target)).split(";"):
+    for statement in RAW_ENTERPRISE_DDL.split(";"):
         if statement.strip():
             con.execute(statement)
+    con.execute(RAW_MONTH_DDL.format(table="raw.enterprise_month", double=double_type(con.target)))
+    _drop_month_primary_key(con)
+
+
+def _drop_month_primary_key(con: Connection) -> None:
+    """raw.enterprise_month of earlier versions had primary key (submission_id, row_no): dropped once, the
+    rows kept. DuckDB cannot drop a constraint, so its table is copied into the new shape in one transaction."""
+    if con.target == "postgres":
+        for (name,) in con.execute("select conname from pg_constraint where contype = 'p' "
+                                   "and conrelid = 'raw.enterprise_month'::regclass"):
+            con.execute(f'alter table raw.enterprise_month drop constraint "{name}"')
+        return
+    if not con.execute("select 1 from duckdb_constraints() where database_name = current_database() and "
+                       "schema_name = 'raw' and table_name = 'enterprise_month' and constraint_type = 'PRIMARY KEY'"):
+        return
+    columns = ", ".join(RAW_MONTH_COLUMNS)
+    with con.transaction():
+        con.execute("drop table if exists raw.enterprise_month_rebuilt")
+        con.execute(RAW_MONTH_DDL.format(table="raw.enterprise_month_rebuilt", double=double_type(con.target)))
+        con.execute(f"insert into raw.enterprise_month_rebuilt ({columns}) select {columns} from raw.enterprise_month")
+        con.execute("drop table raw.enterprise_month")
+        con.execute("alter table raw.enterprise_month_rebuilt rename to enterprise_month")
 
 
 def header_of(path: Path) -> list[str]:
@@ -107,14 +134,67 @@ class EnterpriseResult:
     months: list[str]
 
 
+# Column types read as numbers without a detour through text: the double is the same either way
+# (tests/test_enterprise_ingest.py pins it), and no text column has to be made for 490,000 rows.
+NUMERIC_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "DOUBLE"}
+WORK_VIEWS = ("enterprise_checked", "enterprise_load")
+WORK_TABLES = ("enterprise_rows", "enterprise_csv", "enterprise_period_map", "enterprise_cluster_map",
+               "enterprise_area_map", "enterprise_new_codes")
+
+
 def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog: Catalog) -> EnterpriseResult:
-    """Reads and checks the file into the temporary table `enterprise_checked` of engine."""
+    """Reads and checks the file. Its rows are then in the temporary view `enterprise_checked` of engine
+    (over the temporary table `enterprise_rows`, the file read once), ready for land_enterprise_rows."""
     parsed = ParsedSubmission(path.name)
+    drop_enterprise_work(engine)
     source, cleanup = _readable_source(path)
     try:
-        engine.execute("drop table if exists enterprise_load")
-        engine.execute(f"create temp table enterprise_load as select row_number() over () as row_no, * "
-                       f"from {source}")
+        if source.startswith("read_parquet"):  # read where it lies: the few distinct texts, then every column once
+            engine.execute(f"create temp view enterprise_load as "
+                           f"select file_row_number + 1 as row_no, * exclude (file_row_number) from {source}")
+        else:  # CSV rows are numbered as they are read, in file order
+            engine.execute(f"create temp table enterprise_csv as select row_number() over () as row_no, * from {source}")
+            engine.execute("create temp view enterprise_load as select * from enterprise_csv")
+        described = engine.execute("describe enterprise_load").fetchall()
+        columns = {clean_text(name): name for (name, *_) in described}
+        missing = [c for c in (*TEXT_COLUMNS, *AMOUNT_COLUMNS) if c not in columns]
+        for column in missing:
+            parsed.issues.append(Issue(ERROR, "missing_column", f"缺少必填列“{column}”",
+                                       f"required column {column} is missing", f"按模板添加“{column}”列",
+                                       f"add the {column} column", row=1, column=column))
+        if missing:
+            return EnterpriseResult(parsed, engine.execute("select count(*) from enterprise_load").fetchone()[0], [])
+        periods = _period_map(engine, columns["报告期"], parsed)
+        _small_table(engine, "enterprise_period_map", "period_text varchar, period_code varchar, month_start date",
+                     periods)
+        _small_table(engine, "enterprise_cluster_map", "cluster_name varchar, cluster_code varchar",
+                     _name_map(engine, columns["产业集群"], catalog.clusters.resolve))
+        _small_table(engine, "enterprise_area_map", "park_name varchar, area_code varchar",
+                     _name_map(engine, columns["所属园区"], catalog.areas.resolve))
+        types = {clean_text(name): str(kind).upper() for (name, kind, *_) in described}
+        numeric = {h for h in AMOUNT_COLUMNS if _is_numeric(types[h])}
+        amounts = ",\n".join(
+            (f"cast({_ident(columns[h])} as double) * {factor} as {name}" if h in numeric else
+             f"try_cast(replace(trim(cast({_ident(columns[h])} as varchar)), ',', '') as double) * {factor} as {name}")
+            + f", {_ident(columns[h])} as {name}__raw"
+            for h, (name, factor) in AMOUNT_COLUMNS.items())
+        engine.execute(f"""
+            create temp table enterprise_rows as
+            select l.row_no,
+                   upper(trim(cast({_ident(columns['统一社会信用代码'])} as varchar))) as credit_code,
+                   trim(cast({_ident(columns['企业名称'])} as varchar)) as enterprise_name,
+                   trim(cast({_ident(columns['所属园区'])} as varchar)) as park_name,
+                   a.area_code,
+                   trim(cast({_ident(columns['产业集群'])} as varchar)) as cluster_name,
+                   c.cluster_code,
+                   cast({_ident(columns['报告期'])} as varchar) as period_text,
+                   p.period_code, p.month_start,
+                   {amounts}
+            from enterprise_load l
+            left join enterprise_period_map p on p.period_text = cast(l.{_ident(columns['报告期'])} as varchar)
+            left join enterprise_cluster_map c on c.cluster_name = trim(cast(l.{_ident(columns['产业集群'])} as varchar))
+            left join enterprise_area_map a on a.park_name = trim(cast(l.{_ident(columns['所属园区'])} as varchar))
+        """)
     except duckdb.Error as exc:
         parsed.issues.append(Issue(ERROR, "unreadable_file", f"文件无法读取: {exc}", f"the file cannot be read: {exc}",
                                    "用 Excel 另存为 CSV (UTF-8) 或 Parquet 后重新报送",
@@ -122,52 +202,37 @@ def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog:
         return EnterpriseResult(parsed, 0, [])
     finally:
         cleanup()
-    columns = {clean_text(name): name for (name, *_) in engine.execute("describe enterprise_load").fetchall()}
-    missing = [c for c in (*TEXT_COLUMNS, *AMOUNT_COLUMNS) if c not in columns]
-    for column in missing:
-        parsed.issues.append(Issue(ERROR, "missing_column", f"缺少必填列“{column}”", f"required column {column} is missing",
-                                   f"按模板添加“{column}”列", f"add the {column} column", row=1, column=column))
-    n_rows = engine.execute("select count(*) from enterprise_load").fetchone()[0]
-    if missing:
-        return EnterpriseResult(parsed, n_rows, [])
-
-    periods = _period_map(engine, columns["报告期"], parsed)
-    clusters = _name_map(engine, columns["产业集群"], catalog.clusters.resolve)
-    areas = _name_map(engine, columns["所属园区"], catalog.areas.resolve)
-    engine.register("period_map", _frame(periods, ["period_text", "period_code", "month_start"]))
-    engine.register("cluster_map", _frame(clusters, ["cluster_name", "cluster_code"]))
-    engine.register("area_map", _frame(areas, ["park_name", "area_code"]))
+    engine.execute("drop view enterprise_load")
+    engine.execute("drop table if exists enterprise_csv")
+    texts = ", ".join(f"cast({name}__raw as varchar) as {name}__text" for name, _ in AMOUNT_COLUMNS.values())
+    engine.execute(f"create temp view enterprise_checked as select *, {texts} from enterprise_rows")
     _define_uscc_macro(engine)
-    amounts = ",\n".join(
-        f"try_cast(replace(trim(cast({_ident(columns[h])} as varchar)), ',', '') as double) * {factor} as {name},"
-        f" cast({_ident(columns[h])} as varchar) as {name}__text"
-        for h, (name, factor) in AMOUNT_COLUMNS.items())
-    engine.execute(f"""
-        create or replace temp table enterprise_checked as
-        select l.row_no,
-               upper(trim(cast({_ident(columns['统一社会信用代码'])} as varchar))) as credit_code,
-               trim(cast({_ident(columns['企业名称'])} as varchar)) as enterprise_name,
-               trim(cast({_ident(columns['所属园区'])} as varchar)) as park_name,
-               a.area_code,
-               trim(cast({_ident(columns['产业集群'])} as varchar)) as cluster_name,
-               c.cluster_code,
-               cast({_ident(columns['报告期'])} as varchar) as period_text,
-               p.period_code, p.month_start,
-               {amounts}
-        from enterprise_load l
-        left join period_map p on p.period_text = cast(l.{_ident(columns['报告期'])} as varchar)
-        left join cluster_map c on c.cluster_name = trim(cast(l.{_ident(columns['产业集群'])} as varchar))
-        left join area_map a on a.park_name = trim(cast(l.{_ident(columns['所属园区'])} as varchar))
-    """)
-    for key in ("period_map", "cluster_map", "area_map"):
-        engine.unregister(key)
-    _collect_row_errors(engine, parsed, columns)
-    months = [m for (m,) in engine.execute(
-        "select distinct period_code from enterprise_checked where period_code is not null order by 1").fetchall()]
+    n_rows = _collect_row_errors(engine, parsed, columns, numeric)
+    months = sorted({code for (_, code, _) in periods})
     return EnterpriseResult(parsed, n_rows, months)
 
 
-def _collect_row_errors(engine, parsed: ParsedSubmission, columns: dict[str, str]) -> None:
+def drop_enterprise_work(engine: duckdb.DuckDBPyConnection) -> None:
+    """Frees the previous file's working tables (the cache of valid credit codes stays)."""
+    for view in WORK_VIEWS:
+        engine.execute(f"drop view if exists {view}")
+    for table in WORK_TABLES:
+        engine.execute(f"drop table if exists {table}")
+
+
+def _is_numeric(column_type: str) -> bool:
+    if column_type in NUMERIC_TYPES:
+        return True
+    if column_type.startswith("DECIMAL(") and column_type.endswith(")"):
+        width = column_type[len("DECIMAL("):-1].split(",")[0]
+        return width.strip().isdigit() and int(width) <= 18
+    return False
+
+
+def _rules(numeric: set[str]) -> list[tuple]:
+    """(rule, column, shown value, condition on enterprise_checked, texts): the report's order of the rules.
+
+    A column read as a number has no unreadable value, and is missing exactly when it is null."""
     rules = [
         ("invalid_credit_code", "统一社会信用代码", "credit_code", "not uscc_ok(credit_code)",
          "无效(长度、字符或校验位不符合GB 32100-2015)", "invalid unified social credit code (GB 32100-2015)",
@@ -184,27 +249,74 @@ def _collect_row_errors(engine, parsed: ParsedSubmission, columns: dict[str, str
          "累计产值小于当月产值", "year-to-date output below the month's output", "核对累计数", "check the YTD figure"),
     ]
     for header, (name, _) in AMOUNT_COLUMNS.items():
-        rules.append((f"unreadable_number", header, f"{name}__text",
-                      f"{name} is null and nullif(trim(coalesce({name}__text, '')), '') is not null",
+        if header in numeric:
+            unreadable, missing = "false", f"{name} is null"
+        else:
+            unreadable = f"{name} is null and nullif(trim(coalesce({name}__text, '')), '') is not null"
+            missing = f"{name}__text is null or trim({name}__text) = ''"
+        rules.append(("unreadable_number", header, f"{name}__text", unreadable,
                       "无法识别的数值", "the number cannot be read", "填写数字", "enter a number"))
-        rules.append(("missing_value", header, f"{name}__text", f"{name}__text is null or trim({name}__text) = ''",
+        rules.append(("missing_value", header, f"{name}__text", missing,
                       "必填项为空", "required value is empty", "填写数值", "fill in the value"))
         if name not in MAY_BE_NEGATIVE:
             rules.append(("negative_value", header, f"{name}__text", f"{name} < 0",
                           "不能为负数", "cannot be negative", "核对数值", "check the value"))
-    for rule, header, shown, condition, zh, en, fix_zh, fix_en in rules:
-        sql = (f"select row_no, {shown} from (select *, {condition} as bad from enterprise_checked) "
-               f"where bad order by row_no")
-        count = engine.execute(f"select count(*) from ({sql})").fetchone()[0]
+    return rules
+
+
+def _collect_row_errors(engine, parsed: ParsedSubmission, columns: dict[str, str],
+                        numeric: set[str] = frozenset()) -> int:
+    """Counts every rule in one pass over the file, then lists the first REPORTED_ROWS rows of each rule that
+    fired. Returns the number of rows."""
+    rules = _rules(numeric)
+    counted = [(i, condition) for i, (rule, _, _, condition, *_) in enumerate(rules)
+               if rule not in ("invalid_credit_code", "duplicate_enterprise_month") and condition != "false"]
+    row = engine.execute(
+        "select count(*), count_if(credit_code is null)"
+        + "".join(f", count_if({condition})" for _, condition in counted)
+        + " from enterprise_checked").fetchone()
+    n_rows, null_codes = row[0], row[1]
+    counts = dict.fromkeys(range(len(rules)), 0)
+    counts.update({i: n for (i, _), n in zip(counted, row[2:])})
+    for i, (rule, _, _, condition, *_) in enumerate(rules):
+        if rule == "duplicate_enterprise_month":
+            counts[i] = engine.execute(
+                "select coalesce(sum(n), 0) from (select count(*) as n from enterprise_checked "
+                "group by credit_code, period_code having count(*) > 1)").fetchone()[0]
+        elif rule == "invalid_credit_code" and (null_codes or _new_invalid_codes(engine)):
+            counts[i] = engine.execute(
+                f"select count(*) from enterprise_checked where {condition}").fetchone()[0]
+    for i, (rule, header, shown, condition, zh, en, fix_zh, fix_en) in enumerate(rules):
+        count = counts[i]
         if not count:
             continue
-        for row_no, value in engine.execute(f"{sql} limit {REPORTED_ROWS}").fetchall():
+        sql = (f"select row_no, {shown} from (select *, {condition} as bad from enterprise_checked) "
+               f"where bad order by row_no limit {REPORTED_ROWS}")
+        for row_no, value in engine.execute(sql).fetchall():
             parsed.issues.append(Issue(ERROR, rule, f"“{header}”{zh}", f"{header}: {en}", fix_zh, fix_en,
                                        sheet="月报", row=row_no + 1, column=header, value_text=str(value or "")))
         if count > REPORTED_ROWS:
             parsed.issues.append(Issue(ERROR, rule, f"另有{count - REPORTED_ROWS}行同类问题未逐行列出",
                                        f"{count - REPORTED_ROWS} more rows with this problem are not listed",
                                        sheet="月报", column=header))
+    return n_rows
+
+
+def _new_invalid_codes(engine) -> int:
+    """How many distinct credit codes of the file fail uscc_ok. Each code is checked once per engine: the valid
+    ones are kept in the temporary table enterprise_valid_codes (a national file repeats last month's codes)."""
+    engine.execute("create temp table if not exists enterprise_valid_codes (code varchar)")
+    engine.execute("""
+        create or replace temp table enterprise_new_codes as
+        select code, uscc_ok(code) as ok
+        from (select distinct c.credit_code as code from enterprise_checked c
+              anti join enterprise_valid_codes v on v.code = c.credit_code
+              where c.credit_code is not null)
+    """)
+    engine.execute("insert into enterprise_valid_codes select code from enterprise_new_codes where ok")
+    invalid = engine.execute("select count_if(not ok) from enterprise_new_codes").fetchone()[0]
+    engine.execute("drop table enterprise_new_codes")
+    return invalid
 
 
 def land_enterprise_rows(engine: duckdb.DuckDBPyConnection, con: Connection, submission_id: str,
@@ -229,7 +341,7 @@ def _readable_source(path: Path):
     """A DuckDB table expression for the file, and a cleanup for any temporary copy."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        return f"read_parquet({_quote(path)})", lambda: None
+        return f"read_parquet({_quote(path)}, file_row_number = true)", lambda: None
     if suffix in (".xlsx", ".xlsm"):
         import pandas as pd
 
@@ -274,22 +386,23 @@ def _name_map(engine, column: str, resolve) -> list[tuple]:
     return [(name, resolve(name)) for (name,) in rows if name is not None and resolve(name) is not None]
 
 
-def _frame(rows: list[tuple], columns: list[str]):
-    import pandas as pd
-
-    return pd.DataFrame(rows, columns=columns).astype({c: "object" for c in columns[:1]})
+def _small_table(engine, name: str, columns: str, rows: list[tuple]) -> None:
+    """A temporary table of a few rows (the distinct texts of a file and what they resolve to)."""
+    engine.execute(f"create or replace temp table {name} ({columns})")
+    if rows:
+        engine.executemany(f"insert into {name} values ({', '.join('?' * len(rows[0]))})", [list(r) for r in rows])
 
 
 def _define_uscc_macro(engine) -> None:
-    weights = "[" + ", ".join(str(w) for w in WEIGHTS) + "]"
+    """GB 32100-2015 check character, the sum over the 17 weighted characters written out (no list lambda:
+    several times faster per row)."""
+    terms = " + ".join(f"(strpos('{CHARSET}', substr(code, {i + 1}, 1)) - 1) * {w}" for i, w in enumerate(WEIGHTS))
     engine.execute(f"""
         create or replace temp macro uscc_ok(code) as (
             code is not null and length(code) = 18
             and regexp_full_match(code, '[{CHARSET}]{{18}}')
             and regexp_full_match(substr(code, 3, 6), '[0-9]{{6}}')
-            and substr(code, 18, 1) = substr('{CHARSET}', cast((31 - list_sum(list_transform(range(17),
-                lambda i: (strpos('{CHARSET}', substr(code, i + 1, 1)) - 1) * {weights}[i + 1])) % 31) % 31 + 1
-                as bigint), 1)
+            and substr(code, 18, 1) = substr('{CHARSET}', cast((31 - ({terms}) % 31) % 31 + 1 as bigint), 1)
         )
     """)
 

@@ -13,7 +13,13 @@ from ..parsing.errors import ParseError
 from ..settings import Settings
 from ..failpoints import failpoint
 from ..storage import Connection, connect
-from .enterprise import ensure_enterprise_schema, is_enterprise_file, land_enterprise_rows, load_enterprise_file
+from .enterprise import (
+    drop_enterprise_work,
+    ensure_enterprise_schema,
+    is_enterprise_file,
+    land_enterprise_rows,
+    load_enterprise_file,
+)
 from .inbox import InboxFile, list_inbox, read_inbox_file
 from .issues import Issue
 from ..quality.gx_runner import gx_runner
@@ -88,10 +94,11 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
                 result.outcomes.append(FileOutcome(file.name, submission_id, "unchanged"))
                 continue
             if is_enterprise_file(path):
-                engine = engine or enterprise_engine(con)
+                engine = engine or enterprise_engine(con, settings)
                 outcome = process_enterprise_file(settings, catalog, con, engine, file, now)
                 known[file.sha256] = (outcome.status, catalog.version)
                 result.outcomes.append(outcome)
+                drop_enterprise_work(engine)  # the file's rows are landed: free them before the next file
                 continue
             parsed = parse_file(file, catalog)
             if parsed.rows:
@@ -112,10 +119,16 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
     return result
 
 
-def enterprise_engine(con: Connection) -> duckdb.DuckDBPyConnection:
+def enterprise_engine(con: Connection, settings: Settings) -> duckdb.DuckDBPyConnection:
     """DuckDB does the set-wise work on enterprise files: the working database itself, or an in-memory one
-    whose results are copied into PostgreSQL."""
-    engine = con.raw if con.target == "duckdb" else duckdb.connect()
+    whose results are copied into PostgreSQL. Whatever exceeds the memory limit spills under the data folder
+    (the working database's own <file>.tmp, or work/duckdb_tmp for the in-memory one)."""
+    if con.target == "duckdb":
+        engine = con.raw
+    else:
+        engine = duckdb.connect()
+        spill = settings.data_dir / "work" / "duckdb_tmp"
+        engine.execute("set temp_directory = '" + str(spill).replace("'", "''") + "'")
     engine.execute(f"set memory_limit = '{ENTERPRISE_MEMORY_LIMIT}'")
     return engine
 
