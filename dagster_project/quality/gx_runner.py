@@ -56,6 +56,8 @@ class GxRunner:
                               result_format={"result_format": "COMPLETE"})
             )
         self._lock = threading.Lock()
+        self._docs_dir: Path | None = None
+        self._unrendered: list = []  # validation results not yet in the Data Docs
 
     @property
     def suite_names(self) -> list[str]:
@@ -65,6 +67,7 @@ class GxRunner:
         """Failed expectations of the suite on the frame, with the frame indices of failing rows."""
         with self._lock:
             result = self._checkpoints[suite_name].run(batch_parameters={"dataframe": frame})
+            self._unrendered.extend(result.run_results.keys())
         findings = []
         for validation in result.run_results.values():
             for outcome in validation.results:
@@ -86,17 +89,26 @@ class GxRunner:
         return findings
 
     def build_data_docs(self, directory: Path) -> Path:
-        """GX Data Docs of this process's validations, as static HTML under directory."""
+        """GX Data Docs of this process's validations, as static HTML under directory.
+
+        Called after each group of checks: only the validations since the previous call are rendered
+        (and the index), not every page again.
+        """
         directory.mkdir(parents=True, exist_ok=True)
         with self._lock:
-            if DATA_DOCS_SITE in self.context.get_site_names():
-                self.context.delete_data_docs_site(DATA_DOCS_SITE)
-            self.context.add_data_docs_site(DATA_DOCS_SITE, {
-                "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(directory)},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            })
-            self.context.build_data_docs(site_names=[DATA_DOCS_SITE])
+            if directory != self._docs_dir or not (directory / "index.html").exists():
+                if DATA_DOCS_SITE in self.context.get_site_names():
+                    self.context.delete_data_docs_site(DATA_DOCS_SITE)
+                self.context.add_data_docs_site(DATA_DOCS_SITE, {
+                    "class_name": "SiteBuilder",
+                    "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(directory)},
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                })
+                self.context.build_data_docs(site_names=[DATA_DOCS_SITE])
+                self._docs_dir = directory
+            elif self._unrendered:
+                self.context.build_data_docs(site_names=[DATA_DOCS_SITE], resource_identifiers=self._unrendered)
+            self._unrendered = []
         return directory / "index.html"
 
 
