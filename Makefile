@@ -29,8 +29,9 @@ $(READER): requirements-reader.lock
 
 manifest: $(MANIFEST)
 
+# dbt/target/manifest.json (the Dagster definitions) and the parsed manifest the runs load (dagster_project/dbt_runner.py)
 $(MANIFEST): $(STAMP) $(DBT_SOURCES)
-	cd dbt && ../$(BIN)/dbt parse --quiet
+	$(BIN)/python -m dagster_project.dbt_runner
 	touch $@
 
 run: $(MANIFEST)

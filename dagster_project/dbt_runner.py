@@ -53,27 +53,31 @@ def project_fingerprint(settings: Settings) -> str:
     return digest.hexdigest()[:20]
 
 
-def _common_args(settings: Settings) -> list[str]:
+def _common_args(settings: Settings, target_path: Path | None = None) -> list[str]:
+    target_path = target_path or settings.dbt_target_dir
     return [
         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(settings.dbt_target_dir), "--log-path", str(settings.dbt_target_dir),
+        "--target-path", str(target_path), "--log-path", str(target_path),
         "--quiet", "--no-use-colors", "--no-version-check", "--no-send-anonymous-usage-stats",
     ]
 
 
-def load_manifest(settings: Settings):
-    """The parsed manifest for the project as it is now and this target: from the cache, or parsed."""
+def load_manifest(settings: Settings, parse_into: Path | None = None):
+    """The parsed manifest for the project as it is now and this target: from the cache, or parsed.
+
+    parse_into: parse even when cached, writing dbt's artifacts (manifest.json) into that folder.
+    """
     from dbt.cli.main import dbtRunner
     from dbt.contracts.graph.manifest import Manifest
     from dbt.parser.manifest import extended_mashumaro_encoder, extended_mashumuro_decoder
 
     cached = MANIFEST_CACHE_DIR / f"{project_fingerprint(settings)}.msgpack"
-    if cached.exists():
+    if cached.exists() and parse_into is None:
         try:
             return Manifest.from_msgpack(cached.read_bytes(), decoder=extended_mashumuro_decoder)
         except Exception:  # written by another dbt version, or cut short: parse again
             pass
-    result = dbtRunner().invoke(["parse", *_common_args(settings)])
+    result = dbtRunner().invoke(["parse", *_common_args(settings, parse_into)])
     if not result.success:
         raise RuntimeError(f"dbt parse failed: {result.exception}")
     manifest = result.result
@@ -162,3 +166,16 @@ def close_duckdb_environment() -> None:
                 DuckDBConnectionManager._ENV.close()
             finally:
                 DuckDBConnectionManager._ENV = None
+
+
+def main() -> None:
+    """`make manifest`: dbt/target/manifest.json for the Dagster definitions, and the cached manifest for runs."""
+    from .settings import load_settings
+
+    settings = load_settings()
+    os.environ.update(dbt_environment(settings))
+    load_manifest(settings, parse_into=DBT_PROJECT_DIR / "target")
+
+
+if __name__ == "__main__":
+    main()
