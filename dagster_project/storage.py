@@ -60,6 +60,12 @@ class Connection:
         self.raw.execute("commit")
 
 
+def duckdb_config() -> dict[str, str]:
+    """Every DuckDB database the pipeline opens stays within this (dbt's too: dbt/profiles.yml), so that a
+    national-scale run fits in 2 GiB; DuckDB spills to disk beyond it."""
+    return {"memory_limit": os.environ.get("DAZU_DUCKDB_MEMORY_LIMIT") or "1GB"}
+
+
 def double_type(target: str) -> str:
     return "double precision" if target == "postgres" else "double"
 
@@ -82,7 +88,7 @@ def connect(settings: Settings, read_only: bool = False) -> Iterator[Connection]
     settings.work_warehouse.parent.mkdir(parents=True, exist_ok=True)
     if read_only and not settings.work_warehouse.exists():
         raise FileNotFoundError(settings.work_warehouse)
-    raw = duckdb.connect(str(settings.work_warehouse), read_only=read_only)
+    raw = duckdb.connect(str(settings.work_warehouse), read_only=read_only, config=duckdb_config())
     try:
         attach_marts(raw, settings, read_only)
         yield Connection(raw, "duckdb")
@@ -130,7 +136,7 @@ def connect_published(settings: Settings) -> Iterator[Connection]:
         with connect(settings, read_only=True) as con:
             yield con
         return
-    raw = duckdb.connect(str(settings.warehouse), read_only=True)
+    raw = duckdb.connect(str(settings.warehouse), read_only=True, config=duckdb_config())
     try:
         yield Connection(raw, "duckdb")
     finally:

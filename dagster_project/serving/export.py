@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from ..settings import Settings
-from ..storage import connect
+from ..storage import connect, duckdb_config
 from .publish import sql_string
 
 KEEP_VERSIONS = 2
@@ -41,14 +41,14 @@ def export_parquet(settings: Settings, run_tag: str) -> Path:
             tables = [t for (t,) in con.execute(
                 "select table_name from information_schema.tables where table_schema = 'marts' order by 1")]
             frames = {t: con.frame(f'select * from marts."{t}"') for t in tables}
-        writer = duckdb.connect()
+        writer = duckdb.connect(config=duckdb_config())
         for table, frame in frames.items():
             writer.register("frame", frame)
             writer.execute(f"copy frame to {sql_string(str(version / (table + '.parquet')))} (format parquet)")
             writer.unregister("frame")
         writer.close()
     else:
-        con = duckdb.connect(str(settings.warehouse), read_only=True)
+        con = duckdb.connect(str(settings.warehouse), read_only=True, config=duckdb_config())
         try:
             tables = [t for (t,) in con.execute(
                 "select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]

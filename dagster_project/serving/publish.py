@@ -16,7 +16,7 @@ import duckdb
 
 from ..failpoints import failpoint
 from ..settings import Settings
-from ..storage import PUBLISHED_STORAGE_VERSION, connect
+from ..storage import PUBLISHED_STORAGE_VERSION, connect, duckdb_config
 
 BI_READER_ROLE = "bi_reader"
 
@@ -36,7 +36,7 @@ def publish_duckdb(settings: Settings, run_tag: str) -> list[str]:
         stale.unlink()  # left by a run killed while publishing
     staging = settings.data_dir / f".warehouse.{run_tag}.publishing.duckdb"
     # Opening the marts file replays and checkpoints any write-ahead log, so the file alone is complete.
-    con = duckdb.connect(str(settings.marts_warehouse))
+    con = duckdb.connect(str(settings.marts_warehouse), config=duckdb_config())
     try:
         storage = con.execute("select tags['storage_version'] from duckdb_databases() "
                               "where database_name = current_database()").fetchone()[0]
