@@ -92,12 +92,17 @@ def _drop_month_primary_key(con: Connection) -> None:
         con.execute("alter table raw.enterprise_month_rebuilt rename to enterprise_month")
 
 
+_HEADER_DB: duckdb.DuckDBPyConnection | None = None
+
+
 def header_of(path: Path) -> list[str]:
     """The column names of a file, cheaply: to tell an enterprise extract from an indicator report."""
+    global _HEADER_DB
     suffix = path.suffix.lower()
     try:
         if suffix == ".parquet":
-            con = duckdb.connect()
+            _HEADER_DB = _HEADER_DB or duckdb.connect()  # one in-memory database: connecting costs 25 ms a file
+            con = _HEADER_DB.cursor()
             try:
                 return [clean_text(r[0]) for r in con.execute(
                     f"describe select * from read_parquet({_quote(path)})").fetchall()]
@@ -139,7 +144,7 @@ class EnterpriseResult:
 NUMERIC_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "DOUBLE"}
 WORK_VIEWS = ("enterprise_checked", "enterprise_load")
 WORK_TABLES = ("enterprise_rows", "enterprise_csv", "enterprise_period_map", "enterprise_cluster_map",
-               "enterprise_area_map", "enterprise_new_codes")
+               "enterprise_area_map", "enterprise_resolved", "enterprise_new_codes")
 
 
 def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog: Catalog) -> EnterpriseResult:
@@ -167,33 +172,31 @@ def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog:
         periods = _period_map(engine, columns["报告期"], parsed)
         _small_table(engine, "enterprise_period_map", "period_text varchar, period_code varchar, month_start date",
                      periods)
-        _small_table(engine, "enterprise_cluster_map", "cluster_name varchar, cluster_code varchar",
-                     _name_map(engine, columns["产业集群"], catalog.clusters.resolve))
-        _small_table(engine, "enterprise_area_map", "park_name varchar, area_code varchar",
-                     _name_map(engine, columns["所属园区"], catalog.areas.resolve))
+        _name_map(engine, "enterprise_cluster_map", columns["产业集群"], "cluster_name", "cluster_code",
+                  catalog.clusters.resolve)
+        _name_map(engine, "enterprise_area_map", columns["所属园区"], "park_name", "area_code", catalog.areas.resolve)
         types = {clean_text(name): str(kind).upper() for (name, kind, *_) in described}
         numeric = {h for h in AMOUNT_COLUMNS if _is_numeric(types[h])}
+        # The value as the file has it (__raw, for the report), and the number from text read once here;
+        # numbers of numeric columns are cast where they are used (enterprise_checked), which costs nothing.
         amounts = ",\n".join(
-            (f"cast({_ident(columns[h])} as double) * {factor} as {name}" if h in numeric else
-             f"try_cast(replace(trim(cast({_ident(columns[h])} as varchar)), ',', '') as double) * {factor} as {name}")
-            + f", {_ident(columns[h])} as {name}__raw"
+            f"{_ident(columns[h])} as {name}__raw" + ("" if h in numeric else
+            f", try_cast(replace(trim(cast({_ident(columns[h])} as varchar)), ',', '') as double) * {factor} as {name}")
             for h, (name, factor) in AMOUNT_COLUMNS.items())
         engine.execute(f"""
             create temp table enterprise_rows as
             select l.row_no,
                    upper(trim(cast({_ident(columns['统一社会信用代码'])} as varchar))) as credit_code,
                    trim(cast({_ident(columns['企业名称'])} as varchar)) as enterprise_name,
-                   trim(cast({_ident(columns['所属园区'])} as varchar)) as park_name,
-                   a.area_code,
-                   trim(cast({_ident(columns['产业集群'])} as varchar)) as cluster_name,
-                   c.cluster_code,
+                   a.park_name, a.area_code,
+                   c.cluster_name, c.cluster_code,
                    cast({_ident(columns['报告期'])} as varchar) as period_text,
                    p.period_code, p.month_start,
                    {amounts}
             from enterprise_load l
             left join enterprise_period_map p on p.period_text = cast(l.{_ident(columns['报告期'])} as varchar)
-            left join enterprise_cluster_map c on c.cluster_name = trim(cast(l.{_ident(columns['产业集群'])} as varchar))
-            left join enterprise_area_map a on a.park_name = trim(cast(l.{_ident(columns['所属园区'])} as varchar))
+            left join enterprise_cluster_map c on c.raw = cast(l.{_ident(columns['产业集群'])} as varchar)
+            left join enterprise_area_map a on a.raw = cast(l.{_ident(columns['所属园区'])} as varchar)
         """)
     except duckdb.Error as exc:
         parsed.issues.append(Issue(ERROR, "unreadable_file", f"文件无法读取: {exc}", f"the file cannot be read: {exc}",
@@ -204,8 +207,11 @@ def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog:
         cleanup()
     engine.execute("drop view enterprise_load")
     engine.execute("drop table if exists enterprise_csv")
+    values = ", ".join(f"cast({name}__raw as double) * {factor} as {name}"
+                       for h, (name, factor) in AMOUNT_COLUMNS.items() if h in numeric)
     texts = ", ".join(f"cast({name}__raw as varchar) as {name}__text" for name, _ in AMOUNT_COLUMNS.values())
-    engine.execute(f"create temp view enterprise_checked as select *, {texts} from enterprise_rows")
+    engine.execute(f"create temp view enterprise_checked as select *, {values + ', ' if values else ''}{texts} "
+                   f"from enterprise_rows")
     _define_uscc_macro(engine)
     n_rows = _collect_row_errors(engine, parsed, columns, numeric)
     months = sorted({code for (_, code, _) in periods})
@@ -381,9 +387,19 @@ def _period_map(engine, column: str, parsed: ParsedSubmission) -> list[tuple]:
     return mapping
 
 
-def _name_map(engine, column: str, resolve) -> list[tuple]:
-    rows = engine.execute(f"select distinct trim(cast({_ident(column)} as varchar)) from enterprise_load").fetchall()
-    return [(name, resolve(name)) for (name,) in rows if name is not None and resolve(name) is not None]
+def _name_map(engine, table: str, column: str, name: str, code: str, resolve) -> None:
+    """The temporary table `table` (raw, name, code): each distinct text of column as the file has it, trimmed,
+    and resolved by the catalog (null when unknown). Rows join it on the raw text: trimmed once per text."""
+    engine.execute(f"create or replace temp table {table} as "
+                   f"select raw, trim(raw) as {name}, cast(null as varchar) as {code} "
+                   f"from (select distinct cast({_ident(column)} as varchar) as raw from enterprise_load) "
+                   f"where raw is not null")
+    names = [n for (n,) in engine.execute(f"select distinct {name} from {table}").fetchall()]
+    resolved = [(n, c) for n in names if (c := resolve(n)) is not None]
+    if resolved:
+        _small_table(engine, "enterprise_resolved", "name varchar, code varchar", resolved)
+        engine.execute(f"update {table} set {code} = r.code from enterprise_resolved r where r.name = {table}.{name}")
+        engine.execute("drop table enterprise_resolved")
 
 
 def _small_table(engine, name: str, columns: str, rows: list[tuple]) -> None:
