@@ -82,10 +82,11 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
     result = InboxResult()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with warehouse_lock(settings.lock_file), connect(settings) as con:
+        # On DuckDB the working database is the engine: capped before a one-off migration copies its rows.
+        engine = enterprise_engine(con, settings) if con.target == "duckdb" else None
         ensure_raw_schema(con)
         ensure_enterprise_schema(con)
         known = known_submissions(con)
-        engine = None
         for path in list_inbox(settings.inbox):
             file = read_inbox_file(path)
             submission_id = submission_id_for(file.sha256)
