@@ -27,13 +27,11 @@
 -- second and the run lands them before dbt starts, so nothing new can carry the
 -- watermark's second (see docs/enterprise_feed.md for the one exception).
 -- An empty table reads everything.
+{#- the months aggregated: every month (full build), or those of the touched enterprise-years.
+    The full build reads the table twice by name rather than through a CTE referenced twice,
+    which DuckDB would materialise whole. -#}
+{%- set months = 'source_months' if is_incremental() else ref('fct_enterprise_month') %}
 with
-
-enterprise_months as (
-
-    select * from {{ ref('fct_enterprise_month') }}
-
-),
 
 classes as (
 
@@ -50,6 +48,27 @@ lowest_class as (
 
 ),
 
+-- one range per distinct threshold: [min_tax_per_mu, next threshold); on a tie, the first class
+-- by sort_order. tax_per_mu falls in at most one range (below them all: lowest_class).
+class_ranges as (
+
+    select
+        mu_class,
+        min_tax_per_mu,
+        lead(min_tax_per_mu) over (order by min_tax_per_mu) as next_min_tax_per_mu
+
+    from (
+        select
+            mu_class,
+            min_tax_per_mu,
+            row_number() over (partition by min_tax_per_mu order by sort_order asc) as tie_rank
+        from classes
+        where min_tax_per_mu is not null
+    ) as ranked_classes
+    where tie_rank = 1
+
+),
+
 {% if is_incremental() %}
 watermark as (
 
@@ -61,7 +80,7 @@ watermark as (
 loaded_years as (
 
     select distinct enterprise_months.credit_code, enterprise_months.year
-    from enterprise_months
+    from {{ ref('fct_enterprise_month') }} as enterprise_months
     cross join watermark
     where watermark.max_loaded_at is null
         or enterprise_months.loaded_at > watermark.max_loaded_at
@@ -69,47 +88,20 @@ loaded_years as (
 ),
 
 -- enterprise-years classified under thresholds that have changed since
-stored_classes as (
-
-    select credit_code, year, tax_per_mu, mu_class, meets_tax_floor
-    from {{ this }}
-
-),
-
-stored_matching_classes as (
-
-    select
-        stored_classes.credit_code,
-        stored_classes.year,
-        classes.mu_class,
-        row_number() over (
-            partition by stored_classes.credit_code, stored_classes.year
-            order by classes.min_tax_per_mu desc, classes.sort_order asc
-        ) as class_rank
-
-    from stored_classes
-    inner join classes
-        on stored_classes.tax_per_mu >= classes.min_tax_per_mu
-
-),
-
 reclassified_years as (
 
-    select stored_classes.credit_code, stored_classes.year
-    from stored_classes
-    left join stored_matching_classes
-        on stored_classes.credit_code = stored_matching_classes.credit_code
-        and stored_classes.year = stored_matching_classes.year
-        and stored_matching_classes.class_rank = 1
-    where stored_classes.mu_class is distinct from (
+    select stored.credit_code, stored.year
+    from {{ this }} as stored
+    left join class_ranges
+        on stored.tax_per_mu >= class_ranges.min_tax_per_mu
+        and (class_ranges.next_min_tax_per_mu is null or stored.tax_per_mu < class_ranges.next_min_tax_per_mu)
+    where stored.mu_class is distinct from (
             case
-                when stored_classes.tax_per_mu is null then null
-                else coalesce(stored_matching_classes.mu_class, (select mu_class from lowest_class))
+                when stored.tax_per_mu is null then null
+                else coalesce(class_ranges.mu_class, (select mu_class from lowest_class))
             end
         )
-        or stored_classes.meets_tax_floor is distinct from (
-            stored_classes.tax_per_mu >= {{ var('mu_tax_floor_yuan') }}
-        )
+        or stored.meets_tax_floor is distinct from (stored.tax_per_mu >= {{ var('mu_tax_floor_yuan') }})
 
 ),
 
@@ -124,16 +116,10 @@ touched_years as (
 source_months as (
 
     select enterprise_months.*
-    from enterprise_months
+    from {{ ref('fct_enterprise_month') }} as enterprise_months
     inner join touched_years
         on enterprise_months.credit_code = touched_years.credit_code
         and enterprise_months.year = touched_years.year
-
-),
-{% else %}
-source_months as (
-
-    select * from enterprise_months
 
 ),
 {% endif %}
@@ -150,23 +136,11 @@ yearly as (
         {{ exact_sum('profit_yuan') }} as profit_yuan,
         {{ exact_sum('rd_yuan') }} as rd_yuan,
         {{ exact_sum('energy_tce') }} as energy_tce,
-        max(loaded_at) as loaded_at
+        max(loaded_at) as loaded_at,
+        max(month_start) as latest_month_start
 
-    from source_months
+    from {{ months }}
     group by credit_code, year
-
-),
-
-latest_month as (
-
-    select
-        *,
-        row_number() over (
-            partition by credit_code, year
-            order by month_start desc
-        ) as recency_rank
-
-    from source_months
 
 ),
 
@@ -186,27 +160,11 @@ with_ratios as (
         yearly.rd_yuan / nullif(yearly.revenue_yuan, 0) as rd_intensity
 
     from yearly
-    inner join latest_month
+    -- the year's latest month (one row: one row per enterprise and month)
+    inner join {{ months }} as latest_month
         on yearly.credit_code = latest_month.credit_code
         and yearly.year = latest_month.year
-        and latest_month.recency_rank = 1
-
-),
-
-matching_classes as (
-
-    select
-        with_ratios.credit_code,
-        with_ratios.year,
-        classes.mu_class,
-        row_number() over (
-            partition by with_ratios.credit_code, with_ratios.year
-            order by classes.min_tax_per_mu desc, classes.sort_order asc
-        ) as class_rank
-
-    from with_ratios
-    inner join classes
-        on with_ratios.tax_per_mu >= classes.min_tax_per_mu
+        and yearly.latest_month_start = latest_month.month_start
 
 ),
 
@@ -231,7 +189,7 @@ final as (
         cast(
             case
                 when with_ratios.tax_per_mu is null then null
-                else coalesce(matching_classes.mu_class, (select mu_class from lowest_class))
+                else coalesce(class_ranges.mu_class, (select mu_class from lowest_class))
             end
         as varchar) as mu_class,
         cast(with_ratios.profit_yuan as double precision) as profit_yuan,
@@ -243,10 +201,12 @@ final as (
         cast(with_ratios.loaded_at as timestamp) as loaded_at
 
     from with_ratios
-    left join matching_classes
-        on with_ratios.credit_code = matching_classes.credit_code
-        and with_ratios.year = matching_classes.year
-        and matching_classes.class_rank = 1
+    left join class_ranges
+        on with_ratios.tax_per_mu >= class_ranges.min_tax_per_mu
+        and (
+            class_ranges.next_min_tax_per_mu is null
+            or with_ratios.tax_per_mu < class_ranges.next_min_tax_per_mu
+        )
 
 )
 
