@@ -26,13 +26,9 @@
 -- copied unchanged. Any other enterprise with new rows (a back-filled or corrected
 -- older month) is recomputed from its full history. An enterprise not yet in the table
 -- has no earlier rows, so its new rows are its history. delete+insert on credit_code.
+{# fct_enterprise_month is read by name where it is needed, not through one CTE referenced
+    twice, which DuckDB would materialise whole. -#}
 with
-
-enterprise_months as (
-
-    select * from {{ ref('fct_enterprise_month') }}
-
-),
 
 {% if is_incremental() %}
 watermark as (
@@ -43,8 +39,17 @@ watermark as (
 
 new_months as (
 
-    select enterprise_months.*
-    from enterprise_months
+    select
+        enterprise_months.credit_code,
+        enterprise_months.month_start,
+        enterprise_months.period_code,
+        enterprise_months.enterprise_name,
+        enterprise_months.park_name,
+        enterprise_months.area_code,
+        enterprise_months.cluster_code,
+        enterprise_months.loaded_at
+
+    from {{ ref('fct_enterprise_month') }} as enterprise_months
     cross join watermark
     where watermark.max_loaded_at is null
         or enterprise_months.loaded_at > watermark.max_loaded_at
@@ -138,7 +143,7 @@ version_input as (
         1 as carried_months,
         enterprise_months.loaded_at
 
-    from enterprise_months
+    from {{ ref('fct_enterprise_month') }} as enterprise_months
     inner join touched
         on enterprise_months.credit_code = touched.credit_code
         and not touched.continues_current
@@ -187,7 +192,7 @@ version_input as (
         1 as carried_months,
         loaded_at
 
-    from enterprise_months
+    from {{ ref('fct_enterprise_month') }}
 
 ),
 {% endif %}
