@@ -142,9 +142,8 @@ class EnterpriseResult:
 # Column types read as numbers without a detour through text: the double is the same either way
 # (tests/test_enterprise_ingest.py pins it), and no text column has to be made for 490,000 rows.
 NUMERIC_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "DOUBLE"}
-WORK_VIEWS = ("enterprise_checked", "enterprise_load")
-WORK_TABLES = ("enterprise_rows", "enterprise_csv", "enterprise_period_map", "enterprise_cluster_map",
-               "enterprise_area_map", "enterprise_resolved", "enterprise_new_codes")
+WORK_OBJECTS = {"enterprise_load", "enterprise_rows", "enterprise_checked", "enterprise_period_map",
+                "enterprise_cluster_map", "enterprise_area_map", "enterprise_resolved", "enterprise_new_codes"}
 
 
 def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog: Catalog) -> EnterpriseResult:
@@ -154,12 +153,13 @@ def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog:
     drop_enterprise_work(engine)
     source, cleanup = _readable_source(path)
     try:
-        if source.startswith("read_parquet"):  # read where it lies: the few distinct texts, then every column once
-            engine.execute(f"create temp view enterprise_load as "
-                           f"select file_row_number + 1 as row_no, * exclude (file_row_number) from {source}")
+        header = header_of(path) if path.suffix.lower() == ".parquet" else []
+        load_kind = "view" if header and "file_row_number" not in header else "table"
+        if load_kind == "view":  # Parquet is read where it lies: the few distinct texts, then every column once
+            engine.execute(f"create temp view enterprise_load as select file_row_number + 1 as row_no, "
+                           f"* exclude (file_row_number) from read_parquet({_quote(path)}, file_row_number = true)")
         else:  # CSV rows are numbered as they are read, in file order
-            engine.execute(f"create temp table enterprise_csv as select row_number() over () as row_no, * from {source}")
-            engine.execute("create temp view enterprise_load as select * from enterprise_csv")
+            engine.execute(f"create temp table enterprise_load as select row_number() over () as row_no, * from {source}")
         described = engine.execute("describe enterprise_load").fetchall()
         columns = {clean_text(name): name for (name, *_) in described}
         missing = [c for c in (*TEXT_COLUMNS, *AMOUNT_COLUMNS) if c not in columns]
@@ -205,8 +205,7 @@ def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog:
         return EnterpriseResult(parsed, 0, [])
     finally:
         cleanup()
-    engine.execute("drop view enterprise_load")
-    engine.execute("drop table if exists enterprise_csv")
+    engine.execute(f"drop {load_kind} enterprise_load")
     values = ", ".join(f"cast({name}__raw as double) * {factor} as {name}"
                        for h, (name, factor) in AMOUNT_COLUMNS.items() if h in numeric)
     texts = ", ".join(f"cast({name}__raw as varchar) as {name}__text" for name, _ in AMOUNT_COLUMNS.values())
@@ -220,10 +219,10 @@ def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog:
 
 def drop_enterprise_work(engine: duckdb.DuckDBPyConnection) -> None:
     """Frees the previous file's working tables (the cache of valid credit codes stays)."""
-    for view in WORK_VIEWS:
-        engine.execute(f"drop view if exists {view}")
-    for table in WORK_TABLES:
-        engine.execute(f"drop table if exists {table}")
+    for name, kind in engine.execute("select view_name, 'view' from duckdb_views() where temporary union all "
+                                     "select table_name, 'table' from duckdb_tables() where temporary").fetchall():
+        if name in WORK_OBJECTS:
+            engine.execute(f"drop {kind} {name}")
 
 
 def _is_numeric(column_type: str) -> bool:
@@ -347,7 +346,7 @@ def _readable_source(path: Path):
     """A DuckDB table expression for the file, and a cleanup for any temporary copy."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        return f"read_parquet({_quote(path)}, file_row_number = true)", lambda: None
+        return f"read_parquet({_quote(path)})", lambda: None
     if suffix in (".xlsx", ".xlsm"):
         import pandas as pd
 
