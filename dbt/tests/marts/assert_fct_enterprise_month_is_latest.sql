@@ -66,7 +66,13 @@ absent as (
 -- the latest ingestion's rows of accepted files: among them, the latest per enterprise-month
 latest_rows as (
 
-    select enterprise_months.*
+    select
+        enterprise_months.credit_code,
+        enterprise_months.period_code,
+        enterprise_months.submission_id,
+        enterprise_months.row_no,
+        enterprise_months.loaded_at
+
     from enterprise_months
     cross join latest_load
     inner join accepted
@@ -85,22 +91,31 @@ absent_keys as (
 
 ),
 
+-- (those of the latest ingestion are in latest_rows already)
 absent_key_rows as (
 
-    select enterprise_months.*
+    select
+        enterprise_months.credit_code,
+        enterprise_months.period_code,
+        enterprise_months.submission_id,
+        enterprise_months.row_no,
+        enterprise_months.loaded_at
+
     from enterprise_months
+    cross join latest_load
     inner join absent_keys
         on enterprise_months.credit_code = absent_keys.credit_code
         and enterprise_months.period_code = absent_keys.period_code
     inner join accepted
         on enterprise_months.submission_id = accepted.submission_id
+    where not (enterprise_months.loaded_at >= latest_load.loaded_at)
 
 ),
 
 candidate_rows as (
 
     select * from latest_rows
-    union
+    union all
     select * from absent_key_rows
 
 ),
