@@ -40,7 +40,7 @@ def test_new_months_are_incremental_and_equal_a_full_rebuild(tmp_path):
     run_nightly(inbox, data)
     _assert_merged(data)
     compiled = (data / "dbt_target" / "duckdb" / "compiled" / "dazu246/models/marts/fct_enterprise_month.sql").read_text()
-    assert "loaded_at >= watermark.max_loaded_at" in compiled, "and it read only the newly loaded rows"
+    assert "loaded_at > watermark.max_loaded_at" in compiled, "and it read only the newly loaded rows"
     for name in ("fct_mu_efficiency", "dim_enterprise"):
         compiled = (data / "dbt_target" / "duckdb" / "compiled" / f"dazu246/models/marts/{name}.sql").read_text()
         assert "loaded_at > watermark.max_loaded_at" in compiled, f"{name} read only the newly loaded rows"

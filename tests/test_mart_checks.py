@@ -5,10 +5,11 @@ from __future__ import annotations
 import shutil
 
 import dagster as dg
-import duckdb
 import pytest
 
 from dagster_project.assets.mart_checks import cluster_output_checks, parks_within_district, target_progress_checks
+from dagster_project.settings import Settings
+from dagster_project.storage import connect
 from tests.pipeline_runs import environment
 
 
@@ -16,16 +17,14 @@ from tests.pipeline_runs import environment
 def warehouse_copy(built_sample, tmp_path):
     """A private copy of a built warehouse that a test may break."""
     _, data_dir = built_sample
-    (tmp_path / "work").mkdir()
-    shutil.copy(data_dir / "work" / "warehouse.duckdb", tmp_path / "work" / "warehouse.duckdb")
+    shutil.copytree(data_dir / "work", tmp_path / "work")
     return tmp_path
 
 
 def _break(data_dir, *statements):
-    con = duckdb.connect(str(data_dir / "work" / "warehouse.duckdb"))
-    for statement in statements:
-        con.execute(statement)
-    con.close()
+    with connect(Settings(inbox=data_dir, data_dir=data_dir)) as con:
+        for statement in statements:
+            con.execute(statement)
 
 
 def _results(check, data_dir) -> dict[str, dg.AssetCheckResult]:

@@ -9,14 +9,13 @@
 -- One row per enterprise and month: the latest row of the accepted enterprise files
 -- (latest loaded_at, then submission_id, then row_no; docs/enterprise_feed.md).
 --
--- Incremental: a run reads only the rows loaded at or after the latest loaded_at
--- already in the table, keeps the latest of them per enterprise and month, and
--- replaces those enterprise-months (delete+insert on credit_code + period_code).
--- Rows loaded later always win over rows already in the table, so the result is the
--- same as a full refresh. ">=" rather than ">": ingestion stamps every file of one run
--- with the same second, so a file landed in the same second as the previous run's
--- files is still picked up (re-reading that second's rows changes nothing).
--- An empty table (no enterprise data yet) reads everything.
+-- Incremental: a run reads only the rows loaded after the latest loaded_at already in
+-- the table, keeps the latest of them per enterprise and month, and replaces those
+-- enterprise-months (delete+insert on credit_code + period_code). Rows loaded later
+-- always win over rows already in the table, so the result is the same as a full
+-- refresh. ">" is exact: ingestion stamps every file of one run with one loaded_at,
+-- always later than every earlier run's (ingest/pipeline.py), and lands them before
+-- dbt starts. An empty table (no enterprise data yet) reads everything.
 with
 
 enterprise_months as (
@@ -50,7 +49,7 @@ accepted_rows as (
     {% if is_incremental() %}
     cross join watermark
     where watermark.max_loaded_at is null
-        or enterprise_months.loaded_at >= watermark.max_loaded_at
+        or enterprise_months.loaded_at > watermark.max_loaded_at
     {% endif %}
 
 ),

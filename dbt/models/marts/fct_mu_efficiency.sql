@@ -23,9 +23,8 @@
 -- never deleted, so an enterprise-year never disappears), plus every enterprise-year
 -- whose stored class or floor flag no longer matches the current thresholds of
 -- mu_classes (users may change them); delete+insert on credit_code + year.
--- ">" and not ">=": every file of one ingestion run carries the same loaded_at
--- second and the run lands them before dbt starts, so nothing new can carry the
--- watermark's second (see docs/enterprise_feed.md for the one exception).
+-- ">" and not ">=": every file of one ingestion run carries the same loaded_at,
+-- later than every earlier run's, and the run lands them before dbt starts.
 -- An empty table reads everything.
 {#- the months aggregated: every month (full build), or those of the touched enterprise-years.
     The full build reads the table twice by name rather than through a CTE referenced twice,
