@@ -42,7 +42,7 @@ test: $(MANIFEST) $(READER)
 
 ui: $(MANIFEST)
 	DAGSTER_HOME=$${DAGSTER_HOME:-$$($(BIN)/python -c 'from dagster_project.instance import ensure_dagster_home; from dagster_project.settings import load_settings; print(ensure_dagster_home(load_settings()))')} \
-	  $(BIN)/dagster dev -h 127.0.0.1 -p $${DAGSTER_PORT:-3000}
+	  PYTHONPATH=$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/dagster dev -h 127.0.0.1 -p $${DAGSTER_PORT:-3000}
 
 clean:
 	rm -rf data dbt/target dbt/logs .pytest_cache .venv-reader

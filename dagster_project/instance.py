@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
+
+from dagster._core.storage.event_log.sqlite.consolidated_sqlite_event_log import ConsolidatedSqliteEventLogStorage
+from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
+from sqlalchemy import create_engine
 
 from .settings import Settings
 
@@ -14,14 +20,47 @@ INSTANCE_YAML = """\
 # Written by dagster_project/instance.py.
 telemetry:
   enabled: false
+# Run events in one SQLite database, through pooled connections (dagster_project/instance.py).
+event_log_storage:
+  module: dagster_project.instance
+  class: PooledSqliteEventLogStorage
+  config:
+    base_dir: {history}
 """
 
 
+class PooledSqliteEventLogStorage(ConsolidatedSqliteEventLogStorage):
+    """Dagster's consolidated SQLite event log, with one connection pool per process.
+
+    Dagster's SQLite storages create a new engine and connection for every event: about 6-9 ms of CPU
+    each, and a nightly run writes ~400 events (every asset and check is logged as planned, then as
+    evaluated), 3-4 s of a 15 s goal. The same database through a pooled connection costs about a
+    quarter of that. SQLite in WAL mode (set by Dagster) serialises writers across processes as before.
+    """
+
+    @cached_property
+    def _engine(self):
+        return create_engine(self._conn_string, pool_size=1, max_overflow=4, pool_pre_ping=False,
+                             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+
+    @contextmanager
+    def _connect(self):
+        with self._engine.connect() as conn:
+            with conn.begin():
+                yield conn
+
+    def dispose(self) -> None:
+        if "_engine" in self.__dict__:
+            self._engine.dispose()
+        super().dispose()
+
+
 def ensure_dagster_home(settings: Settings) -> Path:
+    """An existing home keeps its configuration (and the event storage its history was written with)."""
     home = Path(os.environ.get("DAGSTER_HOME") or settings.data_dir / "dagster_home")
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text(INSTANCE_YAML, encoding="utf-8")
+        config.write_text(INSTANCE_YAML.format(history=(home / "history").resolve()), encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
