@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dagster._core.storage.event_log.sqlite.consolidated_sqlite_event_log import ConsolidatedSqliteEventLogStorage
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 
 from .settings import Settings
 
@@ -35,13 +35,17 @@ class PooledSqliteEventLogStorage(ConsolidatedSqliteEventLogStorage):
     Dagster's SQLite storages create a new engine and connection for every event: about 6-9 ms of CPU
     each, and a nightly run writes ~400 events (every asset and check is logged as planned, then as
     evaluated), 3-4 s of a 15 s goal. The same database through a pooled connection costs about a
-    quarter of that. SQLite in WAL mode (set by Dagster) serialises writers across processes as before.
+    quarter of that. SQLite in WAL mode (set by Dagster) serialises writers across processes as before;
+    synchronous=NORMAL skips the fsync per commit (WAL stays consistent; a power cut may lose the last
+    events, never the database).
     """
 
     @cached_property
     def _engine(self):
-        return create_engine(self._conn_string, pool_size=1, max_overflow=4, pool_pre_ping=False,
-                             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+        engine = create_engine(self._conn_string, pool_size=1, max_overflow=4,
+                               connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+        event.listen(engine, "connect", lambda connection, _: connection.execute("pragma synchronous = normal"))
+        return engine
 
     @contextmanager
     def _connect(self):
