@@ -34,6 +34,11 @@ def summary(con: Connection) -> str:
 def main() -> int:
     settings = load_settings()
     ensure_dagster_home(settings)
+    from .ingest.pipeline import reports_waiting
+    from .quality.gx_runner import prestart as prestart_gx
+
+    if reports_waiting(settings):
+        prestart_gx()  # Great Expectations starts in its own process while Dagster starts here
     import dagster as dg
 
     from .definitions import defs

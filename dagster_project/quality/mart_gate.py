@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .gx_runner import GxRunner
+from .gx_runner import GxWorker
 
 GROWTH_INDICATOR = "above_scale_industrial_output_growth"
 
@@ -58,7 +58,7 @@ def target_progress_frame(targets: pd.DataFrame, indicators: pd.DataFrame, depar
     return frame.astype({"attainment_ratio": "float64", "schedule_ratio": "float64"})
 
 
-def run_checks(runner: GxRunner, suite: str, frame: pd.DataFrame, checks: list[str]) -> list[CheckOutcome]:
+def run_checks(runner: GxWorker, suite: str, frame: pd.DataFrame, checks: list[str]) -> list[CheckOutcome]:
     """One outcome per check name of the suite: passed, or the failing rows and what is wrong."""
     findings = runner.validate(suite, frame) if len(frame) else []
     outcomes = []

@@ -15,7 +15,7 @@ from ..catalog import Catalog
 from ..ingest.issues import ERROR, WARNING, Issue
 from ..ingest.submission import OUTPUT_INDICATOR, ParsedSubmission, ValueRow
 from ..parsing.periods import Period, months
-from .gx_runner import Finding, GxRunner
+from .gx_runner import Finding, GxWorker
 
 RELATIVE_CHANGE_UNITS = frozenset({"count", "yuan", "mu", "m2", "m", "days", "yuan_per_mu"})
 ValueKey = tuple[str, str, str, str, str]  # indicator, area, cluster ('' when none), kind, period
@@ -108,7 +108,7 @@ def cluster_totals_frame(totals: list[ClusterTotal]) -> pd.DataFrame:
         {"clusters_sum": "float64", "reported_total": "float64", "gap_ratio": "float64"})
 
 
-def apply_gate(parsed: ParsedSubmission, catalog: Catalog, previous: dict[ValueKey, float], runner: GxRunner) -> None:
+def apply_gate(parsed: ParsedSubmission, catalog: Catalog, previous: dict[ValueKey, float], runner: GxWorker) -> None:
     """Adds the gate's issues to parsed and sets quality_flag on rows with soft findings."""
     if not parsed.rows:
         return
