@@ -20,6 +20,7 @@ from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 from ..failpoints import failpoint
 from ..ingest.landing import warehouse_lock
 from ..dbt_runner import DbtInvocation, dbt_environment
+from ..quality.gx_runner import prestart as prestart_gx
 from ..settings import DBT_PROJECT_DIR, load_settings
 
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
@@ -86,6 +87,7 @@ def warehouse_models(context: dg.AssetExecutionContext):
     if indirect_selection:
         args += ["--indirect-selection", indirect_selection]
     invocation = DbtInvocation(settings, args)
+    prestart_gx()  # the mart checks after dbt need it: its import runs beside dbt
     with warehouse_lock(settings.lock_file):
         for number, raw_event in enumerate(invocation.raw_events(), start=1):
             if number == 20:
