@@ -111,3 +111,31 @@
 {% macro postgres__sort_text(expr) -%}
     ({{ expr }}) collate "C"
 {%- endmacro %}
+
+
+{#- arg_max('x', 'm') / arg_min('x', 'm'), aggregates: x of the group's row with the largest
+    (smallest) m, null when that x is null. m must be unique and not null within the group
+    (otherwise the row chosen may differ between databases). -#}
+{% macro arg_max(value_expr, order_expr) -%}
+    {{ return(adapter.dispatch('arg_max', 'dazu246')(value_expr, order_expr)) }}
+{%- endmacro %}
+
+{% macro default__arg_max(value_expr, order_expr) -%}
+    (array_agg({{ value_expr }} order by {{ order_expr }} desc nulls last))[1]
+{%- endmacro %}
+
+{% macro duckdb__arg_max(value_expr, order_expr) -%}
+    arg_max_null({{ value_expr }}, {{ order_expr }})
+{%- endmacro %}
+
+{% macro arg_min(value_expr, order_expr) -%}
+    {{ return(adapter.dispatch('arg_min', 'dazu246')(value_expr, order_expr)) }}
+{%- endmacro %}
+
+{% macro default__arg_min(value_expr, order_expr) -%}
+    (array_agg({{ value_expr }} order by {{ order_expr }} asc nulls last))[1]
+{%- endmacro %}
+
+{% macro duckdb__arg_min(value_expr, order_expr) -%}
+    arg_min_null({{ value_expr }}, {{ order_expr }})
+{%- endmacro %}

@@ -175,27 +175,6 @@ kept_versions as (
     where not this_versions.is_current
 
 ),
-{% else %}
-version_input as (
-
-    select
-        credit_code,
-        month_start,
-        period_code,
-        enterprise_name,
-        park_name,
-        area_code,
-        cluster_code,
-        0 as versions_before,
-        month_start as carried_valid_from,
-        period_code as carried_first_period_code,
-        1 as carried_months,
-        loaded_at
-
-    from {{ ref('fct_enterprise_month') }}
-
-),
-{% endif %}
 
 flagged as (
 
@@ -269,6 +248,71 @@ versions as (
     where latest_rank = 1
 
 ),
+
+{% else %}
+-- Full build: the islands rule over every month of fct_enterprise_month, with one sort for
+-- the change flag and one for the running version number; each version is then one group
+-- (park_name, area_code and cluster_code are the same on all its months; min() keeps them,
+-- nulls included), its latest month's name and period by arg_max (month_start is unique
+-- per enterprise).
+flagged as (
+
+    select
+        credit_code,
+        month_start,
+        period_code,
+        enterprise_name,
+        park_name,
+        area_code,
+        cluster_code,
+        loaded_at,
+        case
+            when row_number() over by_month = 1 then 1
+            when lag(park_name) over by_month is distinct from park_name then 1
+            when lag(area_code) over by_month is distinct from area_code then 1
+            when lag(cluster_code) over by_month is distinct from cluster_code then 1
+            else 0
+        end as starts_version
+
+    from {{ ref('fct_enterprise_month') }}
+    window by_month as (partition by credit_code order by month_start)
+
+),
+
+numbered as (
+
+    select
+        *,
+        sum(starts_version) over (
+            partition by credit_code
+            order by month_start
+            rows between unbounded preceding and current row
+        ) as version
+
+    from flagged
+
+),
+
+versions as (
+
+    select
+        credit_code,
+        cast(version as integer) as version,
+        {{ arg_max('enterprise_name', 'month_start') }} as enterprise_name,
+        min(park_name) as park_name,
+        min(area_code) as area_code,
+        min(cluster_code) as cluster_code,
+        min(month_start) as valid_from,
+        {{ arg_min('period_code', 'month_start') }} as first_period_code,
+        {{ arg_max('period_code', 'month_start') }} as last_period_code,
+        count(*) as months_reported,
+        max(loaded_at) as loaded_at
+
+    from numbered
+    group by credit_code, version
+
+),
+{% endif %}
 
 with_next as (
 

@@ -27,8 +27,8 @@
 -- later than every earlier run's, and the run lands them before dbt starts.
 -- An empty table reads everything.
 {#- the months aggregated: every month (full build), or those of the touched enterprise-years.
-    The full build reads the table twice by name rather than through a CTE referenced twice,
-    which DuckDB would materialise whole. -#}
+    One pass: the latest month's attributes come from arg_max over the group (month_start is
+    unique per enterprise), not from joining the months again. -#}
 {%- set months = 'source_months' if is_incremental() else ref('fct_enterprise_month') %}
 with
 
@@ -136,7 +136,13 @@ yearly as (
         {{ exact_sum('rd_yuan') }} as rd_yuan,
         {{ exact_sum('energy_tce') }} as energy_tce,
         max(loaded_at) as loaded_at,
-        max(month_start) as latest_month_start
+        -- the year's latest month
+        {{ arg_max('period_code', 'month_start') }} as latest_period_code,
+        {{ arg_max('enterprise_name', 'month_start') }} as enterprise_name,
+        {{ arg_max('area_code', 'month_start') }} as area_code,
+        {{ arg_max('cluster_code', 'month_start') }} as cluster_code,
+        {{ arg_max('employees', 'month_start') }} as employees,
+        {{ arg_max('land_mu', 'month_start') }} as land_mu
 
     from {{ months }}
     group by credit_code, year
@@ -146,24 +152,13 @@ yearly as (
 with_ratios as (
 
     select
-        yearly.*,
-        latest_month.period_code as latest_period_code,
-        latest_month.enterprise_name,
-        latest_month.area_code,
-        latest_month.cluster_code,
-        latest_month.employees,
-        latest_month.land_mu,
-        yearly.tax_yuan / nullif(latest_month.land_mu, 0) as tax_per_mu,
-        yearly.output_yuan / nullif(latest_month.land_mu, 0) as output_per_mu,
-        yearly.energy_tce / nullif(yearly.output_yuan / 10000, 0) as energy_per_10k_yuan,
-        yearly.rd_yuan / nullif(yearly.revenue_yuan, 0) as rd_intensity
+        *,
+        tax_yuan / nullif(land_mu, 0) as tax_per_mu,
+        output_yuan / nullif(land_mu, 0) as output_per_mu,
+        energy_tce / nullif(output_yuan / 10000, 0) as energy_per_10k_yuan,
+        rd_yuan / nullif(revenue_yuan, 0) as rd_intensity
 
     from yearly
-    -- the year's latest month (one row: one row per enterprise and month)
-    inner join {{ months }} as latest_month
-        on yearly.credit_code = latest_month.credit_code
-        and yearly.year = latest_month.year
-        and yearly.latest_month_start = latest_month.month_start
 
 ),
 

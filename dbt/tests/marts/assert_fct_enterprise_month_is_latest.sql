@@ -112,11 +112,22 @@ absent_key_rows as (
 
 ),
 
-candidate_rows as (
+candidate_rows as not materialized (
 
     select * from latest_rows
     union all
     select * from absent_key_rows
+
+),
+
+-- Only the enterprise-months with more than one candidate row need ranking; those with one
+-- (after a full build, nearly all) expect that row.
+repeated_keys as (
+
+    select credit_code, period_code
+    from candidate_rows
+    group by credit_code, period_code
+    having count(*) > 1
 
 ),
 
@@ -136,10 +147,27 @@ ranked as (
         ) as recency_rank
 
     from candidate_rows
+    where exists (
+        select 1
+        from repeated_keys
+        where repeated_keys.credit_code = candidate_rows.credit_code
+            and repeated_keys.period_code = candidate_rows.period_code
+    )
 
 ),
 
-expected as (
+expected as not materialized (
+
+    select credit_code, period_code, submission_id, row_no
+    from candidate_rows
+    where not exists (
+        select 1
+        from repeated_keys
+        where repeated_keys.credit_code = candidate_rows.credit_code
+            and repeated_keys.period_code = candidate_rows.period_code
+    )
+
+    union all
 
     select credit_code, period_code, submission_id, row_no
     from ranked
@@ -147,35 +175,41 @@ expected as (
 
 ),
 
-checked_keys as (
-
-    select distinct credit_code, period_code from candidate_rows
-
-),
-
-actual as (
-
-    select fct.credit_code, fct.period_code, fct.submission_id, fct.row_no
-    from {{ ref('fct_enterprise_month') }} as fct
-    inner join checked_keys
-        on fct.credit_code = checked_keys.credit_code
-        and fct.period_code = checked_keys.period_code
-
-),
-
+-- one expected row per checked enterprise-month: compared with the table by anti-joins both
+-- ways (credit_code, period_code, submission_id and row_no are never null)
 missing_or_stale as (
 
-    select 'expected, not in the table' as problem, * from expected
-    except
-    select 'expected, not in the table' as problem, * from actual
+    select 'expected, not in the table' as problem, expected.*
+    from expected
+    where not exists (
+        select 1
+        from {{ ref('fct_enterprise_month') }} as fct
+        where fct.credit_code = expected.credit_code
+            and fct.period_code = expected.period_code
+            and fct.submission_id = expected.submission_id
+            and fct.row_no = expected.row_no
+    )
 
 ),
 
 unexpected as (
 
-    select 'in the table, not expected' as problem, * from actual
-    except
-    select 'in the table, not expected' as problem, * from expected
+    select 'in the table, not expected' as problem, fct.credit_code, fct.period_code, fct.submission_id, fct.row_no
+    from {{ ref('fct_enterprise_month') }} as fct
+    where exists (
+        select 1
+        from candidate_rows
+        where candidate_rows.credit_code = fct.credit_code
+            and candidate_rows.period_code = fct.period_code
+    )
+    and not exists (
+        select 1
+        from expected
+        where expected.credit_code = fct.credit_code
+            and expected.period_code = fct.period_code
+            and expected.submission_id = fct.submission_id
+            and expected.row_no = fct.row_no
+    )
 
 )
 
