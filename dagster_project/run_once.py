@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import sys
 from contextlib import redirect_stderr, redirect_stdout
+from typing import TYPE_CHECKING
 
-from .instance import ensure_dagster_home
 from .settings import load_settings
-from .storage import Connection, connect_published
+
+if TYPE_CHECKING:
+    from .storage import Connection
+
+# Imports stay inside main(): the Great Expectations worker, a spawned process, imports this module again
+# as its __main__ and should not pay for Dagster, DuckDB and pandas there.
 
 MARTS = (
     "dim_cluster", "dim_indicator", "dim_department", "dim_area", "dim_period",
@@ -32,14 +37,16 @@ def summary(con: Connection) -> str:
 
 
 def main() -> int:
-    settings = load_settings()
-    ensure_dagster_home(settings)
-    from .ingest.pipeline import reports_waiting
     from .quality.gx_runner import prestart as prestart_gx
 
-    if reports_waiting(settings):
-        prestart_gx()  # Great Expectations starts in its own process while Dagster starts here
+    prestart_gx()  # Great Expectations starts in its own process while Dagster starts here
+    settings = load_settings()
     import dagster as dg
+
+    from .instance import ensure_dagster_home
+    from .storage import connect_published
+
+    ensure_dagster_home(settings)
 
     from .definitions import defs
 

@@ -4,7 +4,7 @@
 import dagster as dg
 
 from ..catalog import load_catalog
-from ..ingest.pipeline import InboxResult, process_inbox, reports_waiting
+from ..ingest.pipeline import InboxResult, process_inbox
 from ..quality.gx_runner import gx_runner, prestart as prestart_gx
 from ..settings import REFERENCE_DIR, load_settings
 
@@ -41,8 +41,7 @@ RAW_DESCRIPTIONS = {
 def raw_submissions(context: dg.AssetExecutionContext):
     """Reads every new file of the inbox, rejects bad files whole with a report, lands the rest."""
     settings = load_settings()
-    if reports_waiting(settings):
-        prestart_gx()  # its import runs beside the reading of the inbox
+    prestart_gx()  # its import runs beside the reading of the inbox
     result = process_inbox(settings, load_catalog(REFERENCE_DIR))
     if result.count("accepted") or result.count("rejected"):
         gx_runner().build_data_docs(settings.data_dir / "data_docs")

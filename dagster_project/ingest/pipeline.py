@@ -76,11 +76,6 @@ def parse_file(file: InboxFile, catalog: Catalog) -> ParsedSubmission:
     return parse_submission(source, catalog)
 
 
-def reports_waiting(settings: Settings) -> bool:
-    """Whether the inbox holds indicator reports (not enterprise extracts): those need Great Expectations."""
-    return any(not is_enterprise_file(path) for path in list_inbox(settings.inbox))
-
-
 def _after_every_earlier_load(con: Connection, now: dt.datetime) -> dt.datetime:
     """A run's loaded_at is later than every earlier run's, even with the clock set back or two runs in one
     second: the incremental marts read exactly the rows loaded after their watermark."""
