@@ -523,6 +523,8 @@ def render(results: dict) -> str:
               *TABLE_HEAD]
     if nightly:
         lines.append(row("nightly job on `sources/inbox` (as `make run`, fresh data folder)", nightly))
+    for earlier in results.get("nightly_earlier", []):
+        lines.append(row("(an earlier measurement in this run, replaced by `--only-nightly`)", earlier))
     if ui:
         if "loaded_s" in ui:
             lines.append(f"| `dagster dev`: web server answers (`/server_info`) | {ui['server_s']:.1f} | | | |")
@@ -628,6 +630,10 @@ def main() -> int:
     parser.add_argument("--no-check", action="store_true", help="do not compare the three outputs")
     parser.add_argument("--render-only", action="store_true",
                         help="only write docs/benchmarks.md again from data/bench/results.json")
+    parser.add_argument("--only-nightly", action="store_true",
+                        help="measure the nightly job on the bundled sample again (e.g. when other work overlapped "
+                             "it) and update data/bench/results.json and docs/benchmarks.md; the earlier "
+                             "measurement stays listed")
     parser.add_argument("--quiet-wait", type=float, default=QUIET_WAIT,
                         help="before each measurement, wait at most this many seconds for other work on the "
                              "machine to stop (default %(default)s; 0: never wait)")
@@ -638,6 +644,17 @@ def main() -> int:
         results["goals"] = goals(results)
         write_doc(results)
         log(f"wrote {DOC.relative_to(ROOT)} from {(DATA / 'results.json').relative_to(ROOT)}")
+        return 0
+    if args.only_nightly:
+        results = from_json(json.loads((DATA / "results.json").read_text(encoding="utf-8")))
+        if results.get("nightly"):
+            results["nightly_earlier"] = [*results.get("nightly_earlier", []), results["nightly"]]
+        results["nightly"] = run_pipeline("nightly-sample", None)
+        results["goals"] = goals(results)
+        (DATA / "results.json").write_text(json.dumps(to_json(results), indent=2, ensure_ascii=False, default=str),
+                                           encoding="utf-8")
+        write_doc(results)
+        log(f"nightly job measured again: {results['nightly'].wall_s:.1f} s; wrote {DOC.relative_to(ROOT)}")
         return 0
     scales = [s.strip() for s in (args.scales or ("district,city" if args.quick else ",".join(SCALES))).split(",")
               if s.strip()]
