@@ -184,3 +184,12 @@ def test_a_killed_run_costs_nothing(point, uninterrupted, tmp_path):
 
     assert _run_in_subprocess(inbox, data_dir) == 0
     assert comparable(snapshot(data_dir)) == comparable(expected)
+
+
+def test_an_empty_enterprise_fact_still_exports_its_columns(tmp_path):
+    data_dir = tmp_path / "data"
+    run_nightly(tmp_path / "empty_inbox", data_dir)  # no files at all: every mart empty or reference-only
+    folder = data_dir / "export" / "current" / "fct_enterprise_month"
+    rows, = duckdb.execute(f"select count(*) from read_parquet('{folder}/**/*.parquet')").fetchone()
+    columns = [c[0] for c in duckdb.execute(f"describe select * from read_parquet('{folder}/**/*.parquet')").fetchall()]
+    assert rows == 0 and {"credit_code", "period_code", "year", "month", "loaded_at"} <= set(columns)

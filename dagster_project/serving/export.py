@@ -82,6 +82,10 @@ def _export_partitioned(con, table: str, keys: tuple[str, ...], version: Path, p
             f'select {key_list}, {PARTITION_FINGERPRINT} from marts."{table}" group by all').fetchall()}
     folder = version / table
     folder.mkdir()
+    if not fingerprints:  # no rows yet: one empty file keeps the table's columns readable
+        con.execute(f'copy (select * from marts."{table}" limit 0) to {sql_string(str(folder / "data_0.parquet"))} '
+                    "(format parquet)")
+        return
     old_folder = previous / table if previous is not None else None
     try:
         old = json.loads((old_folder / FINGERPRINTS).read_text()) if old_folder is not None else {}
