@@ -60,6 +60,11 @@ class Connection:
         self.raw.execute("commit")
 
 
+def sql_string(text: str) -> str:
+    """A SQL string literal (file paths in DuckDB statements that take no parameters: ATTACH, COPY, read_*)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def duckdb_config() -> dict[str, str]:
     """Every DuckDB database the pipeline opens stays within this (dbt's too: dbt/profiles.yml), so that a
     national-scale run fits in 2 GiB; DuckDB spills to disk beyond it."""
@@ -111,8 +116,7 @@ def attach_marts(raw: duckdb.DuckDBPyConnection, settings: Settings, read_only: 
     if read_only and not settings.marts_warehouse.exists():
         return
     options = "read_only" if read_only else f"storage_version '{PUBLISHED_STORAGE_VERSION}'"
-    path = str(settings.marts_warehouse).replace("'", "''")
-    raw.execute(f"attach if not exists '{path}' as {MARTS_CATALOG} ({options})")
+    raw.execute(f"attach if not exists {sql_string(str(settings.marts_warehouse))} as {MARTS_CATALOG} ({options})")
     if not read_only and raw.execute(
             "select 1 from duckdb_schemas() where database_name = current_database() and schema_name = 'marts'"
     ).fetchall():

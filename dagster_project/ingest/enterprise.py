@@ -20,7 +20,7 @@ from ..parsing.errors import ParseError
 from ..parsing.periods import parse_period
 from ..parsing.text import clean_text
 from ..parsing.uscc import CHARSET, WEIGHTS
-from ..storage import Connection, double_type
+from ..storage import Connection, double_type, sql_string
 from .issues import ERROR, Issue
 from .submission import ParsedSubmission
 
@@ -105,7 +105,7 @@ def header_of(path: Path) -> list[str]:
             con = _HEADER_DB.cursor()
             try:
                 return [clean_text(r[0]) for r in con.execute(
-                    f"describe select * from read_parquet({_quote(path)})").fetchall()]
+                    f"describe select * from read_parquet({sql_string(str(path))})").fetchall()]
             finally:
                 con.close()
         if suffix == ".csv":
@@ -157,7 +157,7 @@ def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog:
         load_kind = "view" if header and "file_row_number" not in header else "table"
         if load_kind == "view":  # Parquet is read where it lies: the few distinct texts, then every column once
             engine.execute(f"create temp view enterprise_load as select file_row_number + 1 as row_no, "
-                           f"* exclude (file_row_number) from read_parquet({_quote(path)}, file_row_number = true)")
+                           f"* exclude (file_row_number) from read_parquet({sql_string(str(path))}, file_row_number = true)")
         else:  # CSV rows are numbered as they are read, in file order
             engine.execute(f"create temp table enterprise_load as select row_number() over () as row_no, * from {source}")
         described = engine.execute("describe enterprise_load").fetchall()
@@ -346,7 +346,7 @@ def _readable_source(path: Path):
     """A DuckDB table expression for the file, and a cleanup for any temporary copy."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        return f"read_parquet({_quote(path)})", lambda: None
+        return f"read_parquet({sql_string(str(path))})", lambda: None
     if suffix in (".xlsx", ".xlsm"):
         import pandas as pd
 
@@ -370,7 +370,7 @@ def _readable_source(path: Path):
 
 
 def _csv_source(path: Path) -> str:
-    return f"read_csv({_quote(path)}, header = true, all_varchar = true, delim = ',')"
+    return f"read_csv({sql_string(str(path))}, header = true, all_varchar = true, delim = ',')"
 
 
 def _period_map(engine, column: str, parsed: ParsedSubmission) -> list[tuple]:
@@ -420,10 +420,6 @@ def _define_uscc_macro(engine) -> None:
             and substr(code, 18, 1) = substr('{CHARSET}', cast((31 - ({terms}) % 31) % 31 + 1 as bigint), 1)
         )
     """)
-
-
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _ident(name: str) -> str:

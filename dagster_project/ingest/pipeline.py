@@ -12,7 +12,7 @@ from ..catalog import Catalog
 from ..parsing.errors import ParseError
 from ..settings import Settings
 from ..failpoints import failpoint
-from ..storage import Connection, connect
+from ..storage import Connection, connect, sql_string
 from .enterprise import (
     drop_enterprise_work,
     ensure_enterprise_schema,
@@ -138,7 +138,7 @@ def enterprise_engine(con: Connection, settings: Settings) -> duckdb.DuckDBPyCon
     else:
         engine = duckdb.connect()
         spill = settings.data_dir / "work" / "duckdb_tmp"
-        engine.execute("set temp_directory = '" + str(spill).replace("'", "''") + "'")
+        engine.execute(f"set temp_directory = {sql_string(str(spill))}")
     engine.execute(f"set memory_limit = '{ENTERPRISE_MEMORY_LIMIT}'")
     return engine
 

@@ -18,8 +18,7 @@ from pathlib import Path
 import duckdb
 
 from ..settings import Settings
-from ..storage import connect, duckdb_config
-from .publish import sql_string
+from ..storage import connect, duckdb_config, sql_string
 
 KEEP_VERSIONS = 2
 PARTITIONED = {"fct_enterprise_month": ("year", "month")}
@@ -76,10 +75,11 @@ def export_parquet(settings: Settings, run_tag: str) -> Path:
 def _export_partitioned(con, table: str, keys: tuple[str, ...], version: Path, previous: Path | None) -> None:
     """Writes the partitions that changed since the previous version; hard-links the others."""
     key_list = ", ".join(keys)
-    fingerprints = {
-        "/".join(f"{k}={v}" for k, v in zip(keys, values)): fingerprint
-        for *values, fingerprint in con.execute(
-            f'select {key_list}, {PARTITION_FINGERPRINT} from marts."{table}" group by all').fetchall()}
+    values_by_partition, fingerprints = {}, {}
+    for *values, fingerprint in con.execute(
+            f'select {key_list}, {PARTITION_FINGERPRINT} from marts."{table}" group by all').fetchall():
+        partition = "/".join(f"{k}={v}" for k, v in zip(keys, values))  # DuckDB's Hive folder names
+        values_by_partition[partition], fingerprints[partition] = values, fingerprint
     folder = version / table
     folder.mkdir()
     if not fingerprints:  # no rows yet: one empty file keeps the table's columns readable
@@ -95,8 +95,7 @@ def _export_partitioned(con, table: str, keys: tuple[str, ...], version: Path, p
     changed = [p for p in fingerprints if p not in unchanged]
     if changed:
         condition = " or ".join(
-            "(" + " and ".join(f"{part.split('=')[0]} = {int(part.split('=')[1])}" for part in p.split("/")) + ")"
-            for p in changed)
+            "(" + " and ".join(f"{k} = {int(v)}" for k, v in zip(keys, values_by_partition[p])) + ")" for p in changed)
         con.execute(f'copy (select * from marts."{table}" where {condition}) to {sql_string(str(folder))} '
                     f"(format parquet, partition_by ({key_list}), write_partition_columns true)")
     for partition in unchanged:

@@ -21,10 +21,6 @@ from ..storage import PUBLISHED_STORAGE_VERSION, connect, duckdb_config
 BI_READER_ROLE = "bi_reader"
 
 
-def sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def publish(settings: Settings, run_tag: str) -> list[str]:
     if settings.target == "postgres":
         return publish_postgres(settings)
