@@ -217,24 +217,22 @@ def render_breakdown(label: str, m: Measurement | None) -> list[str]:
 
 
 def run_floor(scale: str, inbox: Path) -> Measurement:
-    out = fresh(f"floor-{scale}") / "floor.duckdb"
-    log(f"floor {scale} …")
-    waited = quiet()
-    m = measure([PYTHON, str(HERE / "floor.py"), str(inbox), str(out)], env=BASE_ENV, cwd=ROOT,
-                log_dir=DATA / "logs", name=f"floor-{scale}")
-    m.extra.update(waited, output=str(out))
-    _report(f"floor {scale}", m)
-    return m
+    return _run_script("floor", "floor.py", scale, inbox, "floor.duckdb")
 
 
 def run_pandas(scale: str, inbox: Path) -> Measurement:
-    out = fresh(f"pandas-{scale}") / "marts"
-    log(f"pandas {scale} …")
+    return _run_script("pandas", "pandas_version.py", scale, inbox, "marts")
+
+
+def _run_script(kind: str, script: str, scale: str, inbox: Path, output: str) -> Measurement:
+    """(b) or (c): bench/<script> INBOX OUT, measured like the pipeline."""
+    out = fresh(f"{kind}-{scale}") / output
+    log(f"{kind} {scale} …")
     waited = quiet()
-    m = measure([PYTHON, str(HERE / "pandas_version.py"), str(inbox), str(out)], env=BASE_ENV, cwd=ROOT,
-                log_dir=DATA / "logs", name=f"pandas-{scale}")
+    m = measure([PYTHON, str(HERE / script), str(inbox), str(out)], env=BASE_ENV, cwd=ROOT,
+                log_dir=DATA / "logs", name=f"{kind}-{scale}")
     m.extra.update(waited, output=str(out))
-    _report(f"pandas {scale}", m)
+    _report(f"{kind} {scale}", m)
     return m
 
 
