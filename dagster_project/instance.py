@@ -53,6 +53,21 @@ class PooledSqliteEventLogStorage(ConsolidatedSqliteEventLogStorage):
             with conn.begin():
                 yield conn
 
+    def has_table(self, table_name: str) -> bool:
+        # Dagster asks this before storing every asset or check event, through a new engine each time
+        # (~3 ms). A table, once there, stays: only a positive answer is remembered.
+        if table_name in self._tables_seen:
+            return True
+        with self._engine.connect() as conn:
+            found = bool(self._engine.dialect.has_table(conn, table_name))
+        if found:
+            self._tables_seen.add(table_name)
+        return found
+
+    @cached_property
+    def _tables_seen(self) -> set[str]:
+        return set()
+
     def dispose(self) -> None:
         if "_engine" in self.__dict__:
             self._engine.dispose()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from contextlib import redirect_stderr, redirect_stdout
 from typing import TYPE_CHECKING
 
@@ -69,4 +68,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from .fast_exit import exit_now
+
+    exit_now(main())  # the warehouse, reports and run history are written and closed by now

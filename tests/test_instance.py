@@ -57,3 +57,21 @@ def test_an_existing_home_keeps_its_configuration(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     ensure_dagster_home(Settings(inbox=tmp_path, data_dir=tmp_path / "data"))
     assert (home / "dagster.yaml").read_text(encoding="utf-8") == "telemetry:\n  enabled: false\n"
+
+
+def test_a_table_found_is_not_looked_up_again_and_a_missing_one_is(tmp_path, monkeypatch):
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    home = ensure_dagster_home(Settings(inbox=tmp_path, data_dir=tmp_path / "data"))
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    with dg.DagsterInstance.get() as instance:
+        storage = instance.event_log_storage
+        lookups = []
+        real_has_table = storage._engine.dialect.has_table
+        monkeypatch.setattr(storage._engine.dialect, "has_table",
+                            lambda conn, name, **kw: lookups.append(name) or real_has_table(conn, name, **kw))
+        assert storage.has_table("event_logs") and storage.has_table("event_logs")
+        assert lookups == ["event_logs"]
+        assert not storage.has_table("added_later")
+        with storage._engine.begin() as conn:
+            conn.exec_driver_sql("create table added_later (x integer)")
+        assert storage.has_table("added_later"), "a table that was missing is looked up again"
