@@ -34,13 +34,14 @@ def environment(**values: str):
                 os.environ[key] = value
 
 
-def run_nightly(inbox: Path, data_dir: Path):
+def run_nightly(inbox: Path, data_dir: Path, tags: dict[str, str] | None = None):
     import dagster as dg
 
     from dagster_project.definitions import defs
 
     with environment(DAZU_INBOX=str(inbox), DAZU_DATA_DIR=str(data_dir)), dg.DagsterInstance.ephemeral() as instance:
-        result = defs.get_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False)
+        result = defs.get_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False,
+                                                                tags=tags)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     return result
 

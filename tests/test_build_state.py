@@ -1,0 +1,145 @@
+"""The nightly dbt build selects what depends on the raw tables that changed since the last complete build."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+
+from dagster_project.build_state import (
+    FULL_BUILD_TAG,
+    BuildRecord,
+    changed_sources,
+    downstream_of,
+    in_dependency_order,
+    plan_build,
+    read_record,
+    record_path,
+    selection_for,
+    write_record,
+)
+from dagster_project.dbt_runner import project_fingerprint
+from dagster_project.settings import Settings
+from tests.pipeline_runs import run_nightly, snapshot
+
+STATES = {"raw.submission": [5, "2024-07-01 10:00:00"], "raw.period": [21, None], "raw.enterprise_month": None}
+MANIFEST = {
+    "sources": {"source.p.raw.a": {"source_name": "raw", "name": "a"},
+                "source.p.raw.b": {"source_name": "raw", "name": "b"}},
+    "nodes": {
+        "model.p.stg_a": {"depends_on": {"nodes": ["source.p.raw.a"]}},
+        "model.p.stg_b": {"depends_on": {"nodes": ["source.p.raw.b"]}},
+        "model.p.fct": {"depends_on": {"nodes": ["model.p.stg_a", "model.p.stg_b", "model.p.dim"]}},
+        "model.p.dim": {"depends_on": {"nodes": ["model.p.stg_b"]}},
+        "test.p.unique_fct": {"depends_on": {"nodes": ["model.p.fct"]}},
+    },
+    "child_map": {
+        "source.p.raw.a": ["model.p.stg_a"], "source.p.raw.b": ["model.p.stg_b"],
+        "model.p.stg_a": ["model.p.fct"], "model.p.stg_b": ["model.p.dim", "model.p.fct"],
+        "model.p.dim": ["model.p.fct"], "model.p.fct": ["test.p.unique_fct"], "test.p.unique_fct": [],
+    },
+}
+
+
+def test_only_the_tables_that_moved_are_changed():
+    record = BuildRecord("f1", {k: v for k, v in STATES.items()})
+    assert changed_sources(record, "f1", STATES) == []
+    moved = {**STATES, "raw.submission": [6, "2024-07-02 09:00:00"], "raw.enterprise_month": [0, None]}
+    assert changed_sources(record, "f1", moved) == ["raw.enterprise_month", "raw.submission"]
+    later_same_count = {**STATES, "raw.submission": [5, "2024-07-02 09:00:00"]}
+    assert changed_sources(record, "f1", later_same_count) == ["raw.submission"], "a replaced rejection"
+
+
+def test_without_a_record_of_this_project_everything_is_built():
+    record = BuildRecord("f1", dict(STATES))
+    assert changed_sources(None, "f1", STATES) is None
+    assert changed_sources(record, "f2", STATES) is None, "another project or other reference data"
+    assert changed_sources(record, "f1", {**STATES, "raw.new_feed": [1, None]}) is None, "a new source"
+
+
+def test_selection_and_what_it_reaches():
+    assert selection_for(["raw.a", "raw.b"]) == ["--select", "source:raw.a+", "source:raw.b+"]
+    assert selection_for([]) == []
+    assert downstream_of(MANIFEST, ["raw.a"]) == {"model.p.stg_a", "model.p.fct", "test.p.unique_fct"}
+    assert downstream_of(MANIFEST, ["raw.b"]) == {"model.p.stg_b", "model.p.dim", "model.p.fct", "test.p.unique_fct"}
+    order = in_dependency_order(MANIFEST, {"model.p.fct", "model.p.dim", "model.p.stg_b"})
+    assert order.index("model.p.stg_b") < order.index("model.p.dim") < order.index("model.p.fct")
+
+
+def test_a_record_survives_a_round_trip_and_a_damaged_one_means_a_complete_build(tmp_path):
+    path = tmp_path / "work" / "state.json"
+    assert read_record(path) is None
+    write_record(path, BuildRecord("f1", dict(STATES)))
+    assert read_record(path) == BuildRecord("f1", dict(STATES))
+    path.write_text('{"fingerprint": "f1"', encoding="utf-8")
+    assert read_record(path) is None
+
+
+def _marts_reported(result) -> dict[str, bool]:
+    """mart -> whether this run rebuilt it (False: reported as unchanged)."""
+    reported = {}
+    for event in result.get_asset_materialization_events():
+        key = event.asset_key.path
+        if key[0] == "marts":
+            metadata = event.step_materialization_data.materialization.metadata
+            reported[key[1]] = "rebuilt" not in metadata
+    return reported
+
+
+def _dbt_tests_run(result) -> int:
+    return sum(1 for e in result.all_events
+               if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.step_key == "warehouse_models")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory, built_sample):
+    """A copy of the session's built sample: these tests run more nights on it."""
+    root = tmp_path_factory.mktemp("build_state")
+    inbox, data = built_sample
+    shutil.copytree(inbox, root / "inbox")
+    shutil.copytree(data, root / "data", symlinks=True)
+    return root / "inbox", root / "data"
+
+
+def test_a_night_without_new_data_builds_nothing_and_keeps_every_mart(sample):
+    inbox, data = sample
+    record = read_record(record_path(Settings(inbox=inbox, data_dir=data)))
+    assert record is not None and record.sources["raw.enterprise_month"][0] > 0, "the first run left its record"
+    before = snapshot(data)
+
+    result = run_nightly(inbox, data)
+    reported = _marts_reported(result)
+    assert reported and not any(reported.values()), "every mart reported, none rebuilt"
+    assert _dbt_tests_run(result) == 0, "no dbt test ran"
+    assert snapshot(data) == before
+
+
+def test_a_run_tagged_for_it_builds_everything(sample):
+    inbox, data = sample
+    result = run_nightly(inbox, data, tags={FULL_BUILD_TAG: "true"})
+    reported = _marts_reported(result)
+    assert reported and all(reported.values())
+    assert _dbt_tests_run(result) > 50
+
+
+def test_what_cannot_be_vouched_for_is_built_in_full(sample, monkeypatch):
+    inbox, data = sample
+    settings = Settings(inbox=inbox, data_dir=data)
+    monkeypatch.setenv("DAZU_DATA_DIR", str(data))
+    from dagster_project.assets.dbt import dbt_project
+    import json
+
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    fingerprint = project_fingerprint(settings)
+    assert plan_build(settings, manifest, fingerprint, complete=False).select == []
+    assert plan_build(settings, manifest, "another project", complete=False).select is None
+    assert plan_build(settings, manifest, fingerprint, complete=True).select is None
+
+    con = duckdb.connect(str(settings.work_warehouse))
+    try:
+        con.execute("drop view staging.stg_reference__units")
+    finally:
+        con.close()
+    plan = plan_build(settings, manifest, fingerprint, complete=False)
+    assert plan.select is None and "missing" in plan.reason
