@@ -110,3 +110,19 @@ def test_submission_text_is_data_never_sql(settings, catalog):
     write_workbook(settings.inbox / "x.xlsx", cover(), [indicator_row("新增规上工业企业", "20", "家", note=hostile)])
     assert _outcome(process_inbox(settings, catalog), "x.xlsx").status == "accepted"
     assert _values(settings, "x.xlsx")[("new_above_scale_enterprises", "dazu_district")][2] == hostile
+
+
+def test_files_waiting_for_their_rules_are_reported_in_inbox_order(settings, catalog):
+    from dagster_project.ingest.inbox import list_inbox
+    from tests.builders import SAMPLE_INBOX
+
+    write_workbook(settings.inbox / "a.xlsx", cover(period="2023年"), [indicator_row("新增规上工业企业", "20", "家")])
+    monthly = sorted((SAMPLE_INBOX / "规上工业企业月报").iterdir())[:2]
+    for path in monthly:
+        (settings.inbox / "规上工业企业月报").mkdir(parents=True, exist_ok=True)
+        (settings.inbox / "规上工业企业月报" / path.name).write_bytes(path.read_bytes())
+    write_workbook(settings.inbox / "z.xlsx", cover(department="区科技局", period="2023年"),
+                   [indicator_row("新增科技型中小企业", "280", "家")])
+    result = process_inbox(settings, catalog)
+    assert [o.file_name for o in result.outcomes] == [p.name for p in list_inbox(settings.inbox)]
+    assert [o.status for o in result.outcomes] == ["accepted"] * 4

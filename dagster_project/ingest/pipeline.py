@@ -23,7 +23,7 @@ from .enterprise import (
 from .inbox import InboxFile, list_inbox, read_inbox_file
 from .issues import Issue
 from ..quality.gx_runner import gx_runner
-from ..quality.submission_gate import apply_gate, previous_keys
+from ..quality.submission_gate import PendingGate, finish_gate, previous_keys, start_gate, value_keys
 from .landing import (
     SubmissionRecord,
     ensure_raw_schema,
@@ -96,37 +96,61 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
         ensure_enterprise_schema(con)
         now = _after_every_earlier_load(con, now)
         known = known_submissions(con)
-        for path in list_inbox(settings.inbox):
+        # Indicator files wait for their review rules (Great Expectations, in its own process) while the
+        # next files are read: enterprise files are processed meanwhile. They land in inbox order.
+        waiting: list[tuple[int, InboxFile, ParsedSubmission, PendingGate | None]] = []
+        waiting_keys: set = set()
+        outcomes: dict[int, FileOutcome] = {}
+
+        def land_waiting() -> None:
+            for position, file, parsed, gate in waiting:
+                finish_gate(gate, catalog)
+                outcomes[position] = _land_indicator_file(settings, catalog, con, file, parsed, now)
+                known[file.sha256] = (outcomes[position].status, catalog.version)
+            waiting.clear()
+            waiting_keys.clear()
+
+        for position, path in enumerate(list_inbox(settings.inbox)):
             file = read_inbox_file(path)
             submission_id = submission_id_for(file.sha256)
             status, version = known.get(file.sha256, (None, None))
-            if status == "accepted" or (status == "rejected" and version == catalog.version):
-                result.outcomes.append(FileOutcome(file.name, submission_id, "unchanged"))
+            if (status == "accepted" or (status == "rejected" and version == catalog.version)
+                    or any(file.sha256 == w[1].sha256 for w in waiting)):
+                outcomes[position] = FileOutcome(file.name, submission_id, "unchanged")
                 continue
             if is_enterprise_file(path):
                 engine = engine or enterprise_engine(con, settings)
-                outcome = process_enterprise_file(settings, catalog, con, engine, file, now)
-                known[file.sha256] = (outcome.status, catalog.version)
-                result.outcomes.append(outcome)
+                outcomes[position] = process_enterprise_file(settings, catalog, con, engine, file, now)
+                known[file.sha256] = (outcomes[position].status, catalog.version)
                 drop_enterprise_work(engine)  # the file's rows are landed: free them before the next file
                 continue
             parsed = parse_file(file, catalog)
+            gate = None
             if parsed.rows:
-                apply_gate(parsed, catalog, latest_values(con, previous_keys(parsed)), gx_runner())
-            record = _record(settings, file, parsed, catalog, now)
-            archive_file(settings, file, record.archive_path)
-            department = catalog.departments.display_names.get(parsed.department_code or "")
-            report = settings.data_dir / record.report_path
-            write_report(report, render_report(record, parsed, department))
-            write_report(report.with_suffix(".xlsx"), render_report_xlsx(record, parsed, department))
-            land_submission(con, record, parsed)
-            failpoint("ingest.after_first_land")
-            known[file.sha256] = (record.status, catalog.version)
-            result.outcomes.append(FileOutcome(
-                file.name, submission_id, record.status, record.department_code, record.period_code,
-                record.n_rows, record.n_errors, record.n_warnings, record.report_path,
-            ))
+                compared_with = previous_keys(parsed)
+                if compared_with & waiting_keys:
+                    land_waiting()  # what this file is compared with may be among the waiting files' values
+                gate = start_gate(parsed, catalog, latest_values(con, compared_with), gx_runner())
+                waiting_keys.update(value_keys(parsed))
+            waiting.append((position, file, parsed, gate))
+        land_waiting()
+    result.outcomes = [outcomes[position] for position in sorted(outcomes)]
     return result
+
+
+def _land_indicator_file(settings: Settings, catalog: Catalog, con: Connection, file: InboxFile,
+                         parsed: ParsedSubmission, now: dt.datetime) -> FileOutcome:
+    """Archive, report and land one checked indicator submission (accepted or rejected whole)."""
+    record = _record(settings, file, parsed, catalog, now)
+    archive_file(settings, file, record.archive_path)
+    department = catalog.departments.display_names.get(parsed.department_code or "")
+    report = settings.data_dir / record.report_path
+    write_report(report, render_report(record, parsed, department))
+    write_report(report.with_suffix(".xlsx"), render_report_xlsx(record, parsed, department))
+    land_submission(con, record, parsed)
+    failpoint("ingest.after_first_land")
+    return FileOutcome(file.name, record.submission_id, record.status, record.department_code,
+                       record.period_code, record.n_rows, record.n_errors, record.n_warnings, record.report_path)
 
 
 def enterprise_engine(con: Connection, settings: Settings) -> duckdb.DuckDBPyConnection:

@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import os
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,10 +129,13 @@ class GxWorker:
         self._process.start()
         child.close()
         self._lock = threading.Lock()
+        # Calls whose caller does not wait (validate_later), made one at a time by one thread.
+        self._queue = ThreadPoolExecutor(max_workers=1, thread_name_prefix="great-expectations")
         atexit.register(self.close)
 
     def close(self) -> None:
         """Lets the child finish on its own (it cleans up after itself), rather than being killed at exit."""
+        self._queue.shutdown(wait=True)
         with self._lock:
             self._connection.close()
         self._process.join(timeout=10)
@@ -153,6 +157,10 @@ class GxWorker:
 
     def validate(self, suite_name: str, frame: pd.DataFrame) -> list[Finding]:
         return self._call("validate", suite_name, frame)
+
+    def validate_later(self, suite_name: str, frame: pd.DataFrame) -> Future:
+        """validate in the worker while the caller goes on; calls are answered in the order they were made."""
+        return self._queue.submit(self._call, "validate", suite_name, frame)
 
     def build_data_docs(self, directory: Path) -> Path:
         return self._call("build_data_docs", directory)

@@ -7,6 +7,7 @@ lands with quality_flag set, marked as explained when the row's 说明 is filled
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import pandas as pd
@@ -37,6 +38,12 @@ def previous_keys(parsed: ParsedSubmission) -> set[ValueKey]:
          year_earlier(parsed.periods[row.period_code]))
         for row in parsed.rows if row.period_code in parsed.periods
     }
+
+
+def value_keys(parsed: ParsedSubmission) -> set[ValueKey]:
+    """The values the submission itself provides (what a later submission's change rule may compare with)."""
+    return {(row.indicator_code, row.area_code, cluster_key(row.cluster_code), row.value_kind, row.period_code)
+            for row in parsed.rows}
 
 
 def values_frame(parsed: ParsedSubmission, catalog: Catalog, previous: dict[ValueKey, float]) -> pd.DataFrame:
@@ -108,13 +115,36 @@ def cluster_totals_frame(totals: list[ClusterTotal]) -> pd.DataFrame:
         {"clusters_sum": "float64", "reported_total": "float64", "gap_ratio": "float64"})
 
 
-def apply_gate(parsed: ParsedSubmission, catalog: Catalog, previous: dict[ValueKey, float], runner: GxWorker) -> None:
-    """Adds the gate's issues to parsed and sets quality_flag on rows with soft findings."""
+@dataclass
+class PendingGate:
+    """A submission whose review rules are running in the Great Expectations worker."""
+
+    parsed: ParsedSubmission
+    frame: pd.DataFrame
+    values_findings: Future
+    totals: list[ClusterTotal]
+    totals_findings: Future | None
+
+
+def start_gate(parsed: ParsedSubmission, catalog: Catalog, previous: dict[ValueKey, float],
+               runner: GxWorker) -> PendingGate | None:
+    """Sends the submission's frames to the rules without waiting: the caller goes on with other files."""
     if not parsed.rows:
-        return
+        return None
     frame = values_frame(parsed, catalog, previous)
+    totals = cluster_totals(parsed)
+    return PendingGate(
+        parsed, frame, runner.validate_later("submission_values", frame), totals,
+        runner.validate_later("submission_cluster_totals", cluster_totals_frame(totals)) if totals else None)
+
+
+def finish_gate(pending: PendingGate | None, catalog: Catalog) -> None:
+    """Adds the gate's issues to the submission and sets quality_flag on rows with soft findings."""
+    if pending is None:
+        return
+    parsed, frame = pending.parsed, pending.frame
     soft: dict[int, set[str]] = {}
-    for finding in runner.validate("submission_values", frame):
+    for finding in pending.values_findings.result():
         for index in finding.row_indices:
             row = parsed.rows[index]
             indicator = catalog.indicators[row.indicator_code]
@@ -133,15 +163,19 @@ def apply_gate(parsed: ParsedSubmission, catalog: Catalog, previous: dict[ValueK
         prefix = "explained:" if row.explanation else ""
         row.quality_flag = ";".join(prefix + rule for rule in sorted(rules))
 
-    totals = cluster_totals(parsed)
-    if totals:
-        for finding in runner.validate("submission_cluster_totals", cluster_totals_frame(totals)):
+    if pending.totals_findings is not None:
+        for finding in pending.totals_findings.result():
             for index in finding.row_indices:
-                total = totals[index]
+                total = pending.totals[index]
                 unit = catalog.display_unit(catalog.indicators[OUTPUT_INDICATOR])
                 words = {"clusters_sum_display": f"{total.clusters_sum / float(unit.factor):g}{unit.unit_zh}",
                          "total_display": f"{total.total_row.value / float(unit.factor):g}{unit.unit_zh}"}
                 parsed.issues.append(_issue(finding, total.total_row, words))
+
+
+def apply_gate(parsed: ParsedSubmission, catalog: Catalog, previous: dict[ValueKey, float], runner: GxWorker) -> None:
+    """Adds the gate's issues to parsed and sets quality_flag on rows with soft findings."""
+    finish_gate(start_gate(parsed, catalog, previous, runner), catalog)
 
 
 def _issue(finding: Finding, row: ValueRow, words: dict) -> Issue:
