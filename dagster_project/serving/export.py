@@ -93,11 +93,13 @@ def _export_partitioned(con, table: str, keys: tuple[str, ...], version: Path, p
         old = {}
     unchanged = [p for p, f in fingerprints.items() if old.get(p) == f and (old_folder / p).is_dir()]
     changed = [p for p in fingerprints if p not in unchanged]
-    if changed:
-        condition = " or ".join(
-            "(" + " and ".join(f"{k} = {int(v)}" for k, v in zip(keys, values_by_partition[p])) + ")" for p in changed)
-        con.execute(f'copy (select * from marts."{table}" where {condition}) to {sql_string(str(folder))} '
-                    f"(format parquet, partition_by ({key_list}), write_partition_columns true)")
+    # One COPY per partition: under the memory limit DuckDB's partitioned COPY (partition_by) took twice as
+    # long at national scale (16 s against 8 s for 24 months), keeping a buffer open for every partition.
+    for partition in changed:
+        condition = " and ".join(f"{k} = {int(v)}" for k, v in zip(keys, values_by_partition[partition]))
+        (folder / partition).mkdir(parents=True)
+        target = sql_string(str(folder / partition / "data_0.parquet"))
+        con.execute(f'copy (select * from marts."{table}" where {condition}) to {target} (format parquet)')
     for partition in unchanged:
         (folder / partition).mkdir(parents=True)
         for file in (old_folder / partition).iterdir():
