@@ -61,3 +61,39 @@ def test_new_months_are_incremental_and_equal_a_full_rebuild(tmp_path):
     shutil.copytree(SAMPLE_INBOX, full_inbox)
     run_nightly(full_inbox, tmp_path / "full" / "data")
     assert _comparable(snapshot(data)) == _comparable(snapshot(tmp_path / "full" / "data"))
+
+
+def test_a_month_landed_with_an_older_stamp_fails_the_latest_row_guard(tmp_path):
+    """The incremental marts trust that later loads carry later loaded_at. A file stamped earlier (clock set
+    back, rows loaded by hand) is skipped by them; assert_fct_enterprise_month_is_latest must say so."""
+    import duckdb
+    import dagster as dg
+
+    from dagster_project.catalog import load_catalog
+    from dagster_project.definitions import defs
+    from dagster_project.ingest.pipeline import process_inbox
+    from dagster_project.settings import REFERENCE_DIR, Settings
+    from tests.pipeline_runs import environment
+
+    months = sorted((SAMPLE_INBOX / MONTHLY).iterdir())
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    shutil.copytree(SAMPLE_INBOX, inbox)
+    (inbox / MONTHLY / months[-1].name).unlink()
+    run_nightly(inbox, data)
+
+    shutil.copy2(months[-1], inbox / MONTHLY / months[-1].name)
+    settings = Settings(inbox=inbox, data_dir=data)
+    process_inbox(settings, load_catalog(REFERENCE_DIR))  # landed, not yet built
+    con = duckdb.connect(str(settings.work_warehouse))
+    try:
+        (latest,) = con.execute("select max(loaded_at) from raw.enterprise_submission").fetchone()
+        for table in ("raw.enterprise_submission", "raw.enterprise_month"):
+            con.execute(f"update {table} set loaded_at = loaded_at - interval 30 day where loaded_at = ?", [latest])
+    finally:
+        con.close()
+
+    with environment(DAZU_INBOX=str(inbox), DAZU_DATA_DIR=str(data)), dg.DagsterInstance.ephemeral() as instance:
+        result = defs.get_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    assert "assert_fct_enterprise_month_is_latest" in str(failure.step_failure_data.error)
