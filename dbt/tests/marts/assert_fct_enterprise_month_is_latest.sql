@@ -175,44 +175,30 @@ expected as not materialized (
 
 ),
 
--- one expected row per checked enterprise-month: compared with the table by anti-joins both
--- ways (credit_code, period_code, submission_id and row_no are never null)
-missing_or_stale as (
+-- one expected row per checked enterprise-month, beside what the table holds for it: a missing row,
+-- another row, or two rows (the table's key is tested for uniqueness on its own) all show as a difference.
+-- (One left join: credit_code, period_code, submission_id and row_no are never null.)
+compared as (
 
-    select 'expected, not in the table' as problem, expected.*
+    select
+        expected.credit_code,
+        expected.period_code,
+        expected.submission_id,
+        expected.row_no,
+        fct.submission_id as table_submission_id,
+        fct.row_no as table_row_no
+
     from expected
-    where not exists (
-        select 1
-        from {{ ref('fct_enterprise_month') }} as fct
-        where fct.credit_code = expected.credit_code
-            and fct.period_code = expected.period_code
-            and fct.submission_id = expected.submission_id
-            and fct.row_no = expected.row_no
-    )
-
-),
-
-unexpected as (
-
-    select 'in the table, not expected' as problem, fct.credit_code, fct.period_code, fct.submission_id, fct.row_no
-    from {{ ref('fct_enterprise_month') }} as fct
-    where exists (
-        select 1
-        from candidate_rows
-        where candidate_rows.credit_code = fct.credit_code
-            and candidate_rows.period_code = fct.period_code
-    )
-    and not exists (
-        select 1
-        from expected
-        where expected.credit_code = fct.credit_code
-            and expected.period_code = fct.period_code
-            and expected.submission_id = fct.submission_id
-            and expected.row_no = fct.row_no
-    )
+    left join {{ ref('fct_enterprise_month') }} as fct
+        on fct.credit_code = expected.credit_code
+        and fct.period_code = expected.period_code
 
 )
 
-select * from missing_or_stale
-union all
-select * from unexpected
+select
+    case when table_submission_id is null then 'expected, not in the table'
+        else 'the table holds another row' end as problem,
+    *
+from compared
+where table_submission_id is distinct from submission_id
+    or table_row_no is distinct from row_no
