@@ -1,6 +1,6 @@
 """Runs bench/floor.sql on the monthly files of a folder and writes the marts to a DuckDB file.
 
-    python bench/floor.py INBOX_DIR OUT.duckdb [--reference sources/reference]
+    python bench/floor.py INBOX_DIR OUT.duckdb [--reference sources/reference] [--memory-limit 1GB]
 """
 
 from __future__ import annotations
@@ -43,11 +43,12 @@ def main() -> int:
     parser.add_argument("inbox", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--reference", type=Path, default=REFERENCE)
+    parser.add_argument("--memory-limit", help="DuckDB's memory_limit (default: DuckDB's own, 80%% of RAM)")
     args = parser.parse_args()
     files = [p for p in sorted(args.inbox.rglob("*")) if p.suffix.lower() in (".csv", ".parquet")]
     args.out.unlink(missing_ok=True)
     start = time.perf_counter()
-    con = duckdb.connect(str(args.out))
+    con = duckdb.connect(str(args.out), config={"memory_limit": args.memory_limit} if args.memory_limit else {})
     con.execute(source_view(files))
     script = (HERE / "floor.sql").read_text(encoding="utf-8")
     con.execute(script.replace(":reference_dir:", str(args.reference.resolve()).replace("'", "''")))

@@ -52,6 +52,9 @@ NIGHTLY_GOAL_S = 15.0
 RATIO_GOAL = 1.5
 MEMORY_GOAL_MIB = 2048.0
 INCREMENTAL_GOAL = 0.25
+# What every DuckDB of the pipeline is capped at (dagster_project/storage.duckdb_config, the same variable):
+# the floor is also measured under it at national scale, for information.
+PIPELINE_MEMORY_LIMIT = os.environ.get("DAZU_DUCKDB_MEMORY_LIMIT") or "1GB"
 
 BASE_ENV = {
     **os.environ,
@@ -216,20 +219,23 @@ def render_breakdown(label: str, m: Measurement | None) -> list[str]:
     return [line + "."]
 
 
-def run_floor(scale: str, inbox: Path) -> Measurement:
-    return _run_script("floor", "floor.py", scale, inbox, "floor.duckdb")
+def run_floor(scale: str, inbox: Path, memory_limit: str | None = None) -> Measurement:
+    if memory_limit is None:
+        return _run_script("floor", "floor.py", scale, inbox, "floor.duckdb")
+    return _run_script("floor-capped", "floor.py", scale, inbox, "floor.duckdb", ["--memory-limit", memory_limit])
 
 
 def run_pandas(scale: str, inbox: Path) -> Measurement:
     return _run_script("pandas", "pandas_version.py", scale, inbox, "marts")
 
 
-def _run_script(kind: str, script: str, scale: str, inbox: Path, output: str) -> Measurement:
+def _run_script(kind: str, script: str, scale: str, inbox: Path, output: str,
+                options: list[str] | None = None) -> Measurement:
     """(b) or (c): bench/<script> INBOX OUT, measured like the pipeline."""
     out = fresh(f"{kind}-{scale}") / output
     log(f"{kind} {scale} …")
     waited = quiet()
-    m = measure([PYTHON, str(HERE / script), str(inbox), str(out)], env=BASE_ENV, cwd=ROOT,
+    m = measure([PYTHON, str(HERE / script), str(inbox), str(out), *(options or [])], env=BASE_ENV, cwd=ROOT,
                 log_dir=DATA / "logs", name=f"{kind}-{scale}")
     m.extra.update(waited, output=str(out))
     _report(f"{kind} {scale}", m)
@@ -480,8 +486,10 @@ def render(results: dict) -> str:
                   f"enterprises, {data['size_mib']:.1f} MiB (`{data['folder']}/`).", "",
                   *TABLE_HEAD]
         for label, key in (("(a) pipeline, end to end", "pipeline"), ("(b) DuckDB SQL floor", "floor"),
+                           (f"(b′) the floor capped at {PIPELINE_MEMORY_LIMIT}, as the pipeline is", "floor_capped"),
                            ("(c) pandas script", "pandas")):
-            lines.append(row(label, r.get(key)))
+            if key in r:
+                lines.append(row(label, r.get(key)))
         ratio = r.get("ratio")
         if ratio is not None:
             lines += ["", f"Pipeline beyond its fixed overhead: {r['pipeline'].wall_s:.1f} − {overhead['s']:.1f} = "
@@ -489,6 +497,9 @@ def render(results: dict) -> str:
                           f"({r['floor'].wall_s:.1f} s). In CPU time: {r['pipeline'].cpu_s:.1f} − "
                           f"{overhead['cpu_s']:.1f} = {r['beyond_overhead_cpu_s']:.1f} s, "
                           f"{r['cpu_ratio']:.2f}× the floor's {r['floor'].cpu_s:.1f} s."]
+            if r.get("capped_ratio") is not None:
+                lines += ["", f"Against the floor under the pipeline's memory cap (b′, {r['floor_capped'].wall_s:.1f} s): "
+                              f"**{r['capped_ratio']:.2f}×** (for information: the goal is judged against (b))."]
         check = r.get("check") or {}
         if check.get("checked"):
             lines += ["", "Outputs compared (bench/compare.py; numbers to the cent, dates as dates): "
@@ -699,6 +710,8 @@ def main() -> int:
         inbox = DATA / scale
         r: dict = {"data": data[scale]}
         r["floor"] = run_floor(scale, inbox)
+        if scale == "national":
+            r["floor_capped"] = run_floor(scale, inbox, PIPELINE_MEMORY_LIMIT)
         r["pandas"] = run_pandas(scale, inbox)
         r["pipeline"] = run_pipeline(f"full-{scale}", inbox)
         if r["pipeline"].ok and r["floor"].ok and results["overhead"]:
@@ -706,11 +719,13 @@ def main() -> int:
             r["ratio"] = r["beyond_overhead_s"] / r["floor"].wall_s
             r["beyond_overhead_cpu_s"] = r["pipeline"].cpu_s - results["overhead"]["cpu_s"]
             r["cpu_ratio"] = r["beyond_overhead_cpu_s"] / max(r["floor"].cpu_s, 1e-9)
+            if r.get("floor_capped") is not None and r["floor_capped"].ok:
+                r["capped_ratio"] = r["beyond_overhead_s"] / r["floor_capped"].wall_s
         r["check"] = {"checked": False} if args.no_check else cross_check(scale, r["floor"], r["pandas"],
                                                                            r["pipeline"])
         results["by_scale"][scale] = r
         if not args.keep:
-            for key in ("floor", "pandas"):
+            for key in ("floor", "floor-capped", "pandas"):
                 shutil.rmtree(RUNS / f"{key}-{scale}", ignore_errors=True)
             if scale != inc_scale:
                 shutil.rmtree(RUNS / f"full-{scale}", ignore_errors=True)
