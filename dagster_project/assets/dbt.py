@@ -39,6 +39,7 @@ DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 if Path(DBT_EXECUTABLE).parent.as_posix() not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = os.pathsep.join([str(Path(DBT_EXECUTABLE).parent), os.environ.get("PATH", "")])
 
+
 class _QuietUnrunMartChecks(logging.Filter):
     """Dagster warns, one line each, of every blocking check that gave no result in a run. After a selective
     build that is every test of every unchanged mart (~80 lines a night); the step's log says why once."""
