@@ -28,7 +28,6 @@ from .landing import (
     SubmissionRecord,
     ensure_raw_schema,
     known_submissions,
-    land_periods,
     land_submission,
     latest_values,
     warehouse_lock,
@@ -196,7 +195,6 @@ def process_enterprise_file(settings: Settings, catalog: Catalog, con: Connectio
              loaded.n_rows, len(parsed.errors), report_path, catalog.version])
         if accepted:
             land_enterprise_rows(engine, con, submission_id, now)
-            land_periods(con, parsed.periods.values())
     failpoint("ingest.after_first_land")
     return FileOutcome(file.name, submission_id, record.status, None, record.period_code, loaded.n_rows,
                        len(parsed.errors), 0, report_path)

@@ -2,8 +2,9 @@
 -- dagster_project/parsing/periods.py: for every year and month present in the feed,
 -- the month itself (2024M06), the January-to-month range (2024M01, 2024YTD02,
 -- 2024Q1, 2024YTD04, 2024YTD05, 2024H1, ..., 2024) and the whole year (2024, the
--- period of fct_mu_efficiency). raw.period already holds the months (ingestion lands
--- them); the ranges are new. dim_period adds those raw.period lacks.
+-- period of fct_mu_efficiency). Ingestion does not land the feed's months in raw.period
+-- (a new month would rebuild every indicator model that reads it); dim_period adds the
+-- periods raw.period lacks.
 with
 
 enterprise_months as (
