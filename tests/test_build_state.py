@@ -143,3 +143,28 @@ def test_what_cannot_be_vouched_for_is_built_in_full(sample, monkeypatch):
         con.close()
     plan = plan_build(settings, manifest, fingerprint, complete=False)
     assert plan.select is None and "missing" in plan.reason
+
+
+@pytest.mark.parametrize("changed", [["raw.enterprise_month"], ["raw.period"], ["raw.submission", "raw.indicator_value"]])
+def test_what_is_reported_unchanged_is_exactly_what_dbt_does_not_select(changed, tmp_path, monkeypatch):
+    """The marts reported as not rebuilt (downstream_of) and those dbt builds (its own selector) must
+    complement each other: one reported twice or not at all would fail or skip the steps downstream."""
+    import json
+
+    from dbt.cli.main import dbtRunner
+
+    from dagster_project.assets.dbt import dbt_project
+    from dagster_project.dbt_runner import dbt_environment, load_manifest
+
+    settings = Settings(inbox=tmp_path, data_dir=tmp_path / "data")
+    for name, value in dbt_environment(settings).items():
+        monkeypatch.setenv(name, value)
+    result = dbtRunner(manifest=load_manifest(settings)).invoke(
+        ["ls", *selection_for(changed), "--resource-type", "model", "--resource-type", "test", "--output",
+         "json", "--output-keys", "unique_id", "--quiet", "--project-dir", str(dbt_project.project_dir),
+         "--profiles-dir", str(dbt_project.project_dir), "--target-path", str(tmp_path / "target")])
+    assert result.success
+    selected_by_dbt = {json.loads(line)["unique_id"] for line in result.result}
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    ours = {u for u in downstream_of(manifest, changed) if u.split(".")[0] in ("model", "test")}
+    assert ours and selected_by_dbt == ours
