@@ -157,20 +157,20 @@ def existing_relations(raw) -> set[tuple[str, str]]:
 def plan_build(settings: Settings, manifest: Mapping[str, Any], fingerprint: str, complete: bool) -> BuildPlan:
     """What the nightly build needs to select. complete: build everything whatever changed."""
     if settings.target != "duckdb":
-        return BuildPlan(None, None, reason="PostgreSQL builds every mart into a new schema")
+        return BuildPlan(None, None, reason="PostgreSQL 每次在新模式中构建全部数据集市 / PostgreSQL builds every mart into a new schema")
     from .storage import connect
 
     if not settings.work_warehouse.exists():
-        return BuildPlan(None, None, reason="a new warehouse")
+        return BuildPlan(None, None, reason="新仓库 / a new warehouse")
     with connect(settings, read_only=True) as con:
         sources = source_states(con.raw, source_tables(manifest))
         missing = built_relations(manifest) - existing_relations(con.raw)
     record = BuildRecord(fingerprint, sources)
     if complete:
-        return BuildPlan(None, record, reason="a complete build was asked for")
+        return BuildPlan(None, record, reason="运行要求完整构建 / a complete build was asked for")
     if missing:
-        return BuildPlan(None, record, reason=f"{len(missing)} relations are missing")
+        return BuildPlan(None, record, reason=f"缺少 {len(missing)} 个表或视图 / {len(missing)} relations are missing")
     changed = changed_sources(read_record(record_path(settings)), fingerprint, sources)
     if changed is None:
-        return BuildPlan(None, record, reason="no record of a complete build of this project")
+        return BuildPlan(None, record, reason="无本项目完整构建的记录 / no record of a complete build of this project")
     return BuildPlan(selection_for(changed), record, tuple(changed))

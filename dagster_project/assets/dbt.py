@@ -113,14 +113,17 @@ def warehouse_models(context: dg.AssetExecutionContext):
         forget_record(record_path(settings))
         if plan is not None and plan.select is not None:
             selection = plan.select
-            context.log.info("dbt: only what depends on " + ", ".join(plan.changed)
-                             + " (changed since the last complete build); the other models stay as they are"
-                             if plan.changed else "dbt: no raw table changed since the last complete build")
+            changed = ", ".join(plan.changed)
+            context.log.info(
+                f"dbt：只重建依赖 {changed} 的模型（自上次完整构建以来有变化），其余保持不变 / only what depends on "
+                f"{changed} (changed since the last complete build); the other models stay as they are"
+                if plan.changed else "dbt：自上次完整构建以来原始表无变化，不重建 / no raw table changed since the "
+                                     "last complete build: nothing to build")
             # First: Dagster wants a multi-asset's outputs in dependency order, and these depend on nothing
             # that is rebuilt.
             yield from _unchanged_marts(context, manifest, plan.changed)
         elif plan is not None:
-            context.log.info(f"dbt: a complete build ({plan.reason})")
+            context.log.info(f"dbt：完整构建 / a complete build ({plan.reason})")
         if plan is None or not plan.builds_nothing:
             yield from _build(context, settings, manifest, selection, indirect_selection)
         if plan is not None and plan.record is not None:
