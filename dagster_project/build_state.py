@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .settings import Settings
+from .storage import connect
 
 FULL_BUILD_TAG = "dazu/full_build"
 
@@ -157,9 +158,8 @@ def existing_relations(raw) -> set[tuple[str, str]]:
 def plan_build(settings: Settings, manifest: Mapping[str, Any], fingerprint: str, complete: bool) -> BuildPlan:
     """What the nightly build needs to select. complete: build everything whatever changed."""
     if settings.target != "duckdb":
-        return BuildPlan(None, None, reason="PostgreSQL 每次在新模式中构建全部数据集市 / PostgreSQL builds every mart into a new schema")
-    from .storage import connect
-
+        return BuildPlan(None, None, reason="PostgreSQL 每次在新模式中构建全部数据集市 / "
+                                            "PostgreSQL builds every mart into a new schema")
     if not settings.work_warehouse.exists():
         return BuildPlan(None, None, reason="新仓库 / a new warehouse")
     with connect(settings, read_only=True) as con:

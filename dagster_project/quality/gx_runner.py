@@ -205,13 +205,6 @@ def gx_runner() -> GxWorker:
         return _runner
 
 
-def close_worker() -> None:
-    """Let this process's worker end now (it exits as soon as the pipe closes) and wait for it."""
-    with _runner_lock:
-        if _runner is not None:
-            _runner.close()
-
-
 def prestart() -> None:
     """Start the worker now, without waiting for it: its import overlaps what the caller does next."""
     gx_runner()
