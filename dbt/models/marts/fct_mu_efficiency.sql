@@ -30,10 +30,6 @@
     One pass: the latest month's attributes come from arg_max over the group (month_start is
     unique per enterprise), not from joining the months again. -#}
 {%- set months = 'source_months' if is_incremental() else ref('fct_enterprise_month') %}
--- depends_on: {{ ref('dim_enterprise') }}
--- (not read: built after dim_enterprise so that the two do not run at the same time, each
--- sorting or grouping the whole of fct_enterprise_month within one memory_limit; at national
--- scale a full build of the two took 45 s side by side, 23 s one after the other)
 with
 
 classes as (
