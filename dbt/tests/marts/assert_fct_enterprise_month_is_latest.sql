@@ -63,24 +63,6 @@ absent as (
 
 ),
 
--- the latest ingestion's rows of accepted files: among them, the latest per enterprise-month
-latest_rows as (
-
-    select
-        enterprise_months.credit_code,
-        enterprise_months.period_code,
-        enterprise_months.submission_id,
-        enterprise_months.row_no,
-        enterprise_months.loaded_at
-
-    from enterprise_months
-    cross join latest_load
-    inner join accepted
-        on enterprise_months.submission_id = accepted.submission_id
-    where enterprise_months.loaded_at >= latest_load.loaded_at
-
-),
-
 -- the enterprise-months of absent files: every accepted row of them is ranked
 absent_keys as (
 
@@ -91,8 +73,9 @@ absent_keys as (
 
 ),
 
--- (those of the latest ingestion are in latest_rows already)
-absent_key_rows as (
+-- the rows checked, in one pass over the accepted rows: those of the latest ingestion (among them
+-- the latest per enterprise-month), and every row of an absent file's enterprise-month
+candidate_rows as not materialized (
 
     select
         enterprise_months.credit_code,
@@ -103,20 +86,13 @@ absent_key_rows as (
 
     from enterprise_months
     cross join latest_load
-    inner join absent_keys
-        on enterprise_months.credit_code = absent_keys.credit_code
-        and enterprise_months.period_code = absent_keys.period_code
     inner join accepted
         on enterprise_months.submission_id = accepted.submission_id
-    where not (enterprise_months.loaded_at >= latest_load.loaded_at)
-
-),
-
-candidate_rows as not materialized (
-
-    select * from latest_rows
-    union all
-    select * from absent_key_rows
+    left join absent_keys
+        on enterprise_months.credit_code = absent_keys.credit_code
+        and enterprise_months.period_code = absent_keys.period_code
+    where enterprise_months.loaded_at >= latest_load.loaded_at
+        or absent_keys.credit_code is not null
 
 ),
 
