@@ -46,6 +46,12 @@ def run_nightly(inbox: Path, data_dir: Path, tags: dict[str, str] | None = None)
     return result
 
 
+def marts_rebuilt(result) -> dict[str, bool]:
+    """mart -> whether the run rebuilt it (False: reported as left unchanged, metadata `rebuilt`)."""
+    return {e.asset_key.path[1]: "rebuilt" not in e.step_materialization_data.materialization.metadata
+            for e in result.get_asset_materialization_events() if e.asset_key.path[0] == "marts"}
+
+
 def snapshot(data_dir: Path) -> dict[str, list[dict]]:
     """Every mart, rows as dicts in key order: what a BI tool would read."""
     con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)

@@ -21,7 +21,7 @@ from dagster_project.build_state import (
 )
 from dagster_project.dbt_runner import project_fingerprint
 from dagster_project.settings import Settings
-from tests.pipeline_runs import run_nightly, snapshot
+from tests.pipeline_runs import marts_rebuilt, run_nightly, snapshot
 
 STATES = {"raw.submission": [5, "2024-07-01 10:00:00"], "raw.period": [21, None], "raw.enterprise_month": None}
 MANIFEST = {
@@ -76,17 +76,6 @@ def test_a_record_survives_a_round_trip_and_a_damaged_one_means_a_complete_build
     assert read_record(path) is None
 
 
-def _marts_reported(result) -> dict[str, bool]:
-    """mart -> whether this run rebuilt it (False: reported as unchanged)."""
-    reported = {}
-    for event in result.get_asset_materialization_events():
-        key = event.asset_key.path
-        if key[0] == "marts":
-            metadata = event.step_materialization_data.materialization.metadata
-            reported[key[1]] = "rebuilt" not in metadata
-    return reported
-
-
 def _dbt_tests_run(result) -> int:
     return sum(1 for e in result.all_events
                if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.step_key == "warehouse_models")
@@ -109,7 +98,7 @@ def test_a_night_without_new_data_builds_nothing_and_keeps_every_mart(sample):
     before = snapshot(data)
 
     result = run_nightly(inbox, data)
-    reported = _marts_reported(result)
+    reported = marts_rebuilt(result)
     assert reported and not any(reported.values()), "every mart reported, none rebuilt"
     assert _dbt_tests_run(result) == 0, "no dbt test ran"
     assert snapshot(data) == before
@@ -118,7 +107,7 @@ def test_a_night_without_new_data_builds_nothing_and_keeps_every_mart(sample):
 def test_a_run_tagged_for_it_builds_everything(sample):
     inbox, data = sample
     result = run_nightly(inbox, data, tags={FULL_BUILD_TAG: "true"})
-    reported = _marts_reported(result)
+    reported = marts_rebuilt(result)
     assert reported and all(reported.values())
     assert _dbt_tests_run(result) > 50
 
