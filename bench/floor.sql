@@ -156,19 +156,32 @@ select * exclude (file_row) from (
     qualify row_number() over (partition by credit_code, month_start order by file_name desc, file_row desc) = 1
 );
 
--- SCD2: one version per stretch of consecutive months with the same park and cluster.
+-- SCD2: one version per stretch of consecutive months with the same park and cluster. Nearly every enterprise
+-- has one park and cluster throughout: its one (park, cluster) group is its one version. Only enterprises with
+-- more than one group go through the islands rule over their months.
+create or replace temp table combinations as
+select credit_code, park_name, area_code, cluster_code, arg_max(enterprise_name, month_start) as enterprise_name,
+       min(month_start) as valid_from
+from marts.fct_enterprise_month group by credit_code, park_name, area_code, cluster_code;
+
+create or replace temp table moved as
+select credit_code from combinations group by credit_code having count(*) > 1;
+
 create or replace table marts.dim_enterprise as
 with changes as (
     select credit_code, enterprise_name, park_name, area_code, cluster_code, month_start,
            case when lag(park_name) over w is not distinct from park_name
                  and lag(cluster_code) over w = cluster_code then 0 else 1 end as starts_version
-    from marts.fct_enterprise_month
+    from marts.fct_enterprise_month semi join moved using (credit_code)
     window w as (partition by credit_code order by month_start)
 ), islands as (
     select *, sum(starts_version) over (partition by credit_code order by month_start
                                         rows between unbounded preceding and current row) as version
     from changes
 ), versions as (
+    select credit_code, 1 as version, enterprise_name, park_name, area_code, cluster_code, valid_from
+    from combinations anti join moved using (credit_code)
+    union all
     select credit_code, cast(version as integer) as version,
            arg_max(enterprise_name, month_start) as enterprise_name,
            any_value(park_name) as park_name, any_value(area_code) as area_code,

@@ -27,8 +27,10 @@
 -- later than every earlier run's, and the run lands them before dbt starts.
 -- An empty table reads everything.
 {#- the months aggregated: every month (full build), or those of the touched enterprise-years.
-    One pass: the latest month's attributes come from arg_max over the group (month_start is
-    unique per enterprise), not from joining the months again. -#}
+    The latest month's attributes are joined from that month (month_start is unique per
+    enterprise) rather than taken by arg_max in the same aggregation: six arg_max states beside
+    six numeric(38, 6) sums outgrew the memory limit and spilled (national benchmark, 1GB:
+    12.4 s against 3.2 s with the join). -#}
 {%- set months = 'source_months' if is_incremental() else ref('fct_enterprise_month') %}
 with
 
@@ -136,16 +138,29 @@ yearly as (
         {{ exact_sum('rd_yuan') }} as rd_yuan,
         {{ exact_sum('energy_tce') }} as energy_tce,
         max(loaded_at) as loaded_at,
-        -- the year's latest month
-        {{ arg_max('period_code', 'month_start') }} as latest_period_code,
-        {{ arg_max('enterprise_name', 'month_start') }} as enterprise_name,
-        {{ arg_max('area_code', 'month_start') }} as area_code,
-        {{ arg_max('cluster_code', 'month_start') }} as cluster_code,
-        {{ arg_max('employees', 'month_start') }} as employees,
-        {{ arg_max('land_mu', 'month_start') }} as land_mu
+        max(month_start) as latest_month_start
 
     from {{ months }}
     group by credit_code, year
+
+),
+
+-- the year's latest month
+with_latest as (
+
+    select
+        yearly.*,
+        latest_months.period_code as latest_period_code,
+        latest_months.enterprise_name,
+        latest_months.area_code,
+        latest_months.cluster_code,
+        latest_months.employees,
+        latest_months.land_mu
+
+    from yearly
+    inner join {{ months }} as latest_months
+        on yearly.credit_code = latest_months.credit_code
+        and yearly.latest_month_start = latest_months.month_start
 
 ),
 
@@ -158,7 +173,7 @@ with_ratios as (
         energy_tce / nullif(output_yuan / 10000, 0) as energy_per_10k_yuan,
         rd_yuan / nullif(revenue_yuan, 0) as rd_intensity
 
-    from yearly
+    from with_latest
 
 ),
 
