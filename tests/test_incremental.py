@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from tests.builders import SAMPLE_INBOX
 from tests.pipeline_runs import marts_rebuilt, run_nightly, snapshot
 
@@ -93,3 +95,48 @@ def test_a_month_landed_with_an_older_stamp_fails_the_latest_row_guard(tmp_path)
     assert not result.success
     failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
     assert "assert_fct_enterprise_month_is_latest" in str(failure.step_failure_data.error)
+
+
+# Each changes fct_enterprise_month of a built sample by hand; the guard must notice. The second keeps
+# the count of rows and the keys, so only the comparison of the rows' hashes can see it.
+TAMPERINGS = {
+    "a row deleted": ["delete from marts_db.marts.fct_enterprise_month where rowid = (select min(rowid) "
+                      "from marts_db.marts.fct_enterprise_month)"],
+    "two rows' provenance swapped": [
+        "create temp table pair as select credit_code, period_code, row_no from marts_db.marts.fct_enterprise_month "
+        "where submission_id = (select min(submission_id) from marts_db.marts.fct_enterprise_month) "
+        "order by row_no limit 2",
+        "update marts_db.marts.fct_enterprise_month as f set row_no = (select max(row_no) + min(row_no) - f.row_no "
+        "from pair) where (credit_code, period_code) in (select credit_code, period_code from pair)",
+    ],
+    "a row twice": ["insert into marts_db.marts.fct_enterprise_month select * from marts_db.marts.fct_enterprise_month "
+                    "limit 1"],
+}
+
+
+@pytest.mark.parametrize("tampering", TAMPERINGS)
+def test_the_latest_row_guard_fails_on_a_changed_table(tampering, built_sample, tmp_path, monkeypatch):
+    import duckdb
+
+    from dagster_project.dbt_runner import DbtFailure, DbtInvocation, dbt_environment
+    from dagster_project.settings import Settings
+
+    inbox, built = built_sample
+    data = tmp_path / "data"
+    shutil.copytree(built / "work", data / "work")
+    settings = Settings(inbox=inbox, data_dir=data)
+    for name, value in dbt_environment(settings).items():
+        monkeypatch.setenv(name, value)
+    guard = ["test", "--select", "assert_fct_enterprise_month_is_latest"]
+    list(DbtInvocation(settings, guard).raw_events())  # passes as built
+
+    con = duckdb.connect(str(settings.work_warehouse))
+    try:
+        con.execute(f"attach '{settings.marts_warehouse}' as marts_db")
+        for statement in TAMPERINGS[tampering]:
+            con.execute(statement)
+    finally:
+        con.close()
+    with pytest.raises(DbtFailure) as failure:
+        list(DbtInvocation(settings, guard).raw_events())
+    assert "assert_fct_enterprise_month_is_latest" in str(failure.value)

@@ -139,3 +139,19 @@
 {% macro duckdb__arg_min(value_expr, order_expr) -%}
     arg_min_null({{ value_expr }}, {{ order_expr }})
 {%- endmacro %}
+
+
+{#- row_hash(['a', 'b', …]): a 64-bit hash of the values as a number that sums without overflow:
+    two sets of rows are compared by their count and the sum of their hashes. Not null columns
+    only (PostgreSQL's concat_ws skips nulls). -#}
+{% macro row_hash(columns) -%}
+    {{ return(adapter.dispatch('row_hash', 'dazu246')(columns)) }}
+{%- endmacro %}
+
+{% macro default__row_hash(columns) -%}
+    cast(hashtextextended(concat_ws('|', {{ columns | join(', ') }}), 0) as numeric)
+{%- endmacro %}
+
+{% macro duckdb__row_hash(columns) -%}
+    cast(hash({{ columns | join(', ') }}) as hugeint)
+{%- endmacro %}
