@@ -68,7 +68,7 @@ def sql_string(text: str) -> str:
 def duckdb_config() -> dict[str, str]:
     """Every DuckDB database the pipeline opens stays within this (dbt's too: dbt/profiles.yml), so that a
     national-scale run fits in 2 GiB; DuckDB spills to disk beyond it."""
-    return {"memory_limit": os.environ.get("DAZU_DUCKDB_MEMORY_LIMIT") or "1GB"}
+    return {"memory_limit": os.environ.get("DAZU_DUCKDB_MEMORY_LIMIT") or "1GB", "preserve_insertion_order": False}
 
 
 def double_type(target: str) -> str:

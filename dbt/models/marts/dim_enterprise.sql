@@ -31,12 +31,6 @@
 with
 
 {% if is_incremental() %}
-watermark as (
-
-    select max(loaded_at) as max_loaded_at from {{ this }}
-
-),
-
 new_months as (
 
     select
@@ -50,9 +44,7 @@ new_months as (
         enterprise_months.loaded_at
 
     from {{ ref('fct_enterprise_month') }} as enterprise_months
-    cross join watermark
-    where watermark.max_loaded_at is null
-        or enterprise_months.loaded_at > watermark.max_loaded_at
+    where {{ loaded_since('enterprise_months.loaded_at', this) }}
 
 ),
 

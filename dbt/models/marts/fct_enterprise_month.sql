@@ -19,7 +19,7 @@
 --
 -- Only the enterprise-months that more than one of the rows read carries are ranked;
 -- the others (nearly all of them on a full build) pass straight through, which spares
--- sorting every row. accepted_rows is read four times and not materialised (a full
+-- sorting every row. accepted_rows is read three times and not materialised (a full
 -- build would write every raw row to a temporary table first).
 with
 
@@ -28,14 +28,6 @@ submissions as (
     select * from {{ ref('stg_raw__enterprise_submission') }}
 
 ),
-
-{% if is_incremental() %}
-watermark as (
-
-    select max(loaded_at) as max_loaded_at from {{ this }}
-
-),
-{% endif %}
 
 accepted_rows as not materialized (
 
@@ -46,22 +38,8 @@ accepted_rows as not materialized (
         on enterprise_months.submission_id = submissions.submission_id
         and submissions.ingest_status = 'accepted'
     {% if is_incremental() %}
-    cross join watermark
-    where watermark.max_loaded_at is null
-        or enterprise_months.loaded_at > watermark.max_loaded_at
+    where {{ loaded_since('enterprise_months.loaded_at', this) }}
     {% endif %}
-
-),
-
--- months carried by more than one of the files read: only there can an enterprise-month have more
--- than one row (a file holds an enterprise-month at most once: ingestion rejects it otherwise). On a
--- first load of one file a month there are none, and the enterprise-months are not grouped at all.
-shared_periods as (
-
-    select period_code
-    from (select distinct period_code, submission_id from accepted_rows) as period_files
-    group by period_code
-    having count(*) > 1
 
 ),
 
@@ -71,7 +49,6 @@ repeated_keys as (
 
     select credit_code, period_code
     from accepted_rows
-    where period_code in (select period_code from shared_periods)
     group by credit_code, period_code
     having count(*) > 1
 

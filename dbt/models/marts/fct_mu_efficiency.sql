@@ -71,20 +71,12 @@ class_ranges as (
 ),
 
 {% if is_incremental() %}
-watermark as (
-
-    select max(loaded_at) as max_loaded_at from {{ this }}
-
-),
-
 -- enterprise-years with a month loaded since the last run
 loaded_years as (
 
     select distinct enterprise_months.credit_code, enterprise_months.year
     from {{ ref('fct_enterprise_month') }} as enterprise_months
-    cross join watermark
-    where watermark.max_loaded_at is null
-        or enterprise_months.loaded_at > watermark.max_loaded_at
+    where {{ loaded_since('enterprise_months.loaded_at', this) }}
 
 ),
 

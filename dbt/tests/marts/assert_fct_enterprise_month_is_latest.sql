@@ -20,6 +20,7 @@
 -- row of the table changed or deleted by hand. A full check: run the test after
 --   dbt build --full-refresh --select fct_enterprise_month
 -- or compare the table with a full refresh (tests/test_incremental.py does).
+{%- set enterprise_files = ref('stg_raw__enterprise_submission') %}
 with
 
 submissions as (
@@ -28,15 +29,10 @@ submissions as (
 
 ),
 
-enterprise_months as (
+-- read where used (not materialised whole): each use reads only the row groups it needs
+enterprise_months as not materialized (
 
     select * from {{ ref('stg_raw__enterprise_month') }}
-
-),
-
-latest_load as (
-
-    select max(loaded_at) as loaded_at from submissions
 
 ),
 
@@ -85,35 +81,35 @@ candidate_rows as not materialized (
         enterprise_months.loaded_at
 
     from enterprise_months
-    cross join latest_load
     inner join accepted
         on enterprise_months.submission_id = accepted.submission_id
-    left join absent_keys
+    where ({{ loaded_since('enterprise_months.loaded_at', enterprise_files, inclusive=true) }})
+
+    union all
+
+    select
+        enterprise_months.credit_code,
+        enterprise_months.period_code,
+        enterprise_months.submission_id,
+        enterprise_months.row_no,
+        enterprise_months.loaded_at
+
+    from enterprise_months
+    inner join accepted
+        on enterprise_months.submission_id = accepted.submission_id
+    inner join absent_keys
         on enterprise_months.credit_code = absent_keys.credit_code
         and enterprise_months.period_code = absent_keys.period_code
-    where enterprise_months.loaded_at >= latest_load.loaded_at
-        or absent_keys.credit_code is not null
+    where not ({{ loaded_since('enterprise_months.loaded_at', enterprise_files, inclusive=true) }})
 
 ),
 
 -- Only the enterprise-months with more than one candidate row need ranking; those with one
--- (after a full build, nearly all) expect that row. They can only be in months with candidate rows
--- from more than one file (a file holds an enterprise-month once: the uniqueness test of
--- stg_raw__enterprise_month), so only those months' rows are grouped.
-shared_periods as (
-
-    select period_code
-    from (select distinct period_code, submission_id from candidate_rows) as period_files
-    group by period_code
-    having count(*) > 1
-
-),
-
+-- (after a full build, nearly all) expect that row.
 repeated_keys as (
 
     select credit_code, period_code
     from candidate_rows
-    where period_code in (select period_code from shared_periods)
     group by credit_code, period_code
     having count(*) > 1
 
@@ -171,12 +167,16 @@ table_rows as not materialized (
 
     select fct.credit_code, fct.period_code, fct.submission_id, fct.row_no
     from {{ ref('fct_enterprise_month') }} as fct
-    cross join latest_load
-    left join absent_keys
+    where ({{ loaded_since('fct.loaded_at', enterprise_files, inclusive=true) }})
+
+    union all
+
+    select fct.credit_code, fct.period_code, fct.submission_id, fct.row_no
+    from {{ ref('fct_enterprise_month') }} as fct
+    inner join absent_keys
         on fct.credit_code = absent_keys.credit_code
         and fct.period_code = absent_keys.period_code
-    where fct.loaded_at >= latest_load.loaded_at
-        or absent_keys.credit_code is not null
+    where not ({{ loaded_since('fct.loaded_at', enterprise_files, inclusive=true) }})
 
 ),
 
