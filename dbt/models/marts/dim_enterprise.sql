@@ -23,7 +23,8 @@
 -- version stands in as one row (its last month, carrying its valid_from,
 -- first_period_code, months_reported and loaded_at) before the new months, and the
 -- same islands rule extends it or closes it and adds versions; its closed versions are
--- copied unchanged. Any other enterprise with new rows (a back-filled or corrected
+-- copied unchanged. When all its new months are in the current version's park and
+-- cluster, the current version is extended directly (the same result, without sorting). Any other enterprise with new rows (a back-filled or corrected
 -- older month) is recomputed from its full history. An enterprise not yet in the table
 -- has no earlier rows, so its new rows are its history. delete+insert on credit_code.
 {# fct_enterprise_month is read by name where it is needed, not through one CTE referenced
@@ -76,6 +77,58 @@ touched as (
 
 ),
 
+-- the new months of each enterprise by park and cluster
+new_combinations as (
+
+    select
+        credit_code,
+        park_name,
+        area_code,
+        cluster_code,
+        count(*) as months_reported,
+        {{ arg_max('enterprise_name', 'month_start') }} as enterprise_name,
+        {{ arg_max('period_code', 'month_start') }} as last_period_code,
+        max(loaded_at) as loaded_at,
+        count(*) over (partition by credit_code) as combinations
+
+    from new_months
+    group by credit_code, park_name, area_code, cluster_code
+
+),
+
+-- continued enterprises whose new months are all in the current version's park and cluster
+-- (nearly every enterprise, every month): the islands rule would extend the current version, so
+-- it is extended here directly (national scale: the islands rule over ~1 million rows took 1.7 s)
+extended as (
+
+    select
+        current_versions.credit_code,
+        current_versions.version,
+        new_combinations.enterprise_name,
+        current_versions.park_name,
+        current_versions.area_code,
+        current_versions.cluster_code,
+        current_versions.valid_from,
+        cast(null as date) as valid_to,
+        true as is_current,
+        current_versions.first_period_code,
+        new_combinations.last_period_code,
+        current_versions.months_reported + new_combinations.months_reported as months_reported,
+        greatest(current_versions.loaded_at, new_combinations.loaded_at) as loaded_at
+
+    from current_versions
+    inner join touched
+        on current_versions.credit_code = touched.credit_code
+        and touched.continues_current
+    inner join new_combinations
+        on current_versions.credit_code = new_combinations.credit_code
+    where new_combinations.combinations = 1
+        and new_combinations.park_name is not distinct from current_versions.park_name
+        and new_combinations.area_code is not distinct from current_versions.area_code
+        and new_combinations.cluster_code is not distinct from current_versions.cluster_code
+
+),
+
 -- the rows the islands rule runs over: month rows, plus one row per continued current version
 version_input as (
 
@@ -97,6 +150,7 @@ version_input as (
     inner join touched
         on current_versions.credit_code = touched.credit_code
         and touched.continues_current
+    where not exists (select 1 from extended where extended.credit_code = current_versions.credit_code)
 
     union all
 
@@ -118,6 +172,7 @@ version_input as (
     inner join touched
         on new_months.credit_code = touched.credit_code
         and touched.continues_current
+    where not exists (select 1 from extended where extended.credit_code = new_months.credit_code)
 
     union all
 
@@ -405,6 +460,25 @@ final as (
         loaded_at
 
     from kept_versions
+
+    union all
+
+    select
+        credit_code,
+        cast(version as integer) as version,
+        enterprise_name,
+        park_name,
+        area_code,
+        cluster_code,
+        valid_from,
+        valid_to,
+        is_current,
+        first_period_code,
+        last_period_code,
+        cast(months_reported as integer) as months_reported,
+        cast(loaded_at as timestamp) as loaded_at
+
+    from extended
     {% endif %}
 
 )
