@@ -24,8 +24,9 @@
 -- first_period_code, months_reported and loaded_at) before the new months, and the
 -- same islands rule extends it or closes it and adds versions; its closed versions are
 -- copied unchanged. When all its new months are in the current version's park and
--- cluster, the current version is extended directly (the same result, without sorting). Any other enterprise with new rows (a back-filled or corrected
--- older month) is recomputed from its full history. An enterprise not yet in the table
+-- cluster, the current version is extended directly (the same result, without sorting).
+-- Any other enterprise with new rows (a back-filled or corrected older month) is
+-- recomputed from its full history. An enterprise not yet in the table
 -- has no earlier rows, so its new rows are its history. delete+insert on credit_code.
 {# fct_enterprise_month is read by name where it is needed, not through one CTE referenced
     twice, which DuckDB would materialise whole. -#}
@@ -333,7 +334,7 @@ moved as (
 
 ),
 
-flagged as (
+moved_months as (
 
     select
         enterprise_months.credit_code,
@@ -343,19 +344,28 @@ flagged as (
         enterprise_months.park_name,
         enterprise_months.area_code,
         enterprise_months.cluster_code,
-        enterprise_months.loaded_at,
-        case
-            when row_number() over by_month = 1 then 1
-            when lag(enterprise_months.park_name) over by_month is distinct from enterprise_months.park_name then 1
-            when lag(enterprise_months.area_code) over by_month is distinct from enterprise_months.area_code then 1
-            when lag(enterprise_months.cluster_code) over by_month is distinct from enterprise_months.cluster_code then 1
-            else 0
-        end as starts_version
+        enterprise_months.loaded_at
 
     from {{ ref('fct_enterprise_month') }} as enterprise_months
     inner join moved
         on enterprise_months.credit_code = moved.credit_code
-    window by_month as (partition by enterprise_months.credit_code order by enterprise_months.month_start)
+
+),
+
+flagged as (
+
+    select
+        *,
+        case
+            when row_number() over by_month = 1 then 1
+            when lag(park_name) over by_month is distinct from park_name then 1
+            when lag(area_code) over by_month is distinct from area_code then 1
+            when lag(cluster_code) over by_month is distinct from cluster_code then 1
+            else 0
+        end as starts_version
+
+    from moved_months
+    window by_month as (partition by credit_code order by month_start)
 
 ),
 
