@@ -89,11 +89,20 @@ new_combinations as (
         count(*) as months_reported,
         {{ arg_max('enterprise_name', 'month_start') }} as enterprise_name,
         {{ arg_max('period_code', 'month_start') }} as last_period_code,
-        max(loaded_at) as loaded_at,
-        count(*) over (partition by credit_code) as combinations
+        max(loaded_at) as loaded_at
 
     from new_months
     group by credit_code, park_name, area_code, cluster_code
+
+),
+
+-- enterprises whose new months all have one park, area and cluster
+uniform_new_months as (
+
+    select credit_code
+    from new_combinations
+    group by credit_code
+    having count(*) = 1
 
 ),
 
@@ -121,10 +130,11 @@ extended as (
     inner join touched
         on current_versions.credit_code = touched.credit_code
         and touched.continues_current
+    inner join uniform_new_months
+        on current_versions.credit_code = uniform_new_months.credit_code
     inner join new_combinations
         on current_versions.credit_code = new_combinations.credit_code
-    where new_combinations.combinations = 1
-        and new_combinations.park_name is not distinct from current_versions.park_name
+    where new_combinations.park_name is not distinct from current_versions.park_name
         and new_combinations.area_code is not distinct from current_versions.area_code
         and new_combinations.cluster_code is not distinct from current_versions.cluster_code
 
