@@ -72,7 +72,10 @@ QUIET_WAIT = 20.0  # --quiet-wait: at most this long before each measurement, fo
 
 
 def quiet() -> dict:
-    """Before a measurement: give other work on the machine a chance to finish (see --quiet-wait)."""
+    """Before a measurement: the files earlier runs wrote are flushed to disk (their write-back would
+    otherwise land in this measurement: a national run writes ~3.5 GB), and other work on the machine gets a
+    chance to finish (see --quiet-wait)."""
+    os.sync()
     if QUIET_WAIT <= 0:
         return {}
     waited, cores = wait_until_quiet(QUIET_WAIT)
