@@ -144,3 +144,17 @@ def test_cover_labels_and_sheet_names_as_people_write_them(tmp_path, catalog):
     assert (parsed.department_code, parsed.period.code, parsed.sent_date) == (
         "science_tech_bureau", "2024Q1", dt.date(2024, 4, 10))
     assert parsed.rows[0].source_sheet == "指标表"
+
+
+def test_read_inbox_hashes_every_file_and_keeps_the_inbox_order(tmp_path):
+    import hashlib
+
+    from dagster_project.ingest.inbox import read_inbox
+
+    (tmp_path / "sub").mkdir()
+    sizes = {"b.csv": 10, "a.xlsx": 3_000_001, "sub/c.parquet": 2_500_000, "d.csv": 0, "~$lock.xlsx": 5}
+    for index, (name, size) in enumerate(sizes.items()):
+        (tmp_path / name).write_bytes(bytes([index]) * size)
+    files = list(read_inbox(tmp_path))
+    assert [f.name for f in files] == [p.name for p in list_inbox(tmp_path)] == ["a.xlsx", "b.csv", "d.csv", "c.parquet"]
+    assert [f.sha256 for f in files] == [hashlib.sha256(f.path.read_bytes()).hexdigest() for f in files]

@@ -20,7 +20,7 @@ from .enterprise import (
     land_enterprise_rows,
     load_enterprise_file,
 )
-from .inbox import InboxFile, list_inbox, read_inbox_file
+from .inbox import InboxFile, read_inbox
 from .issues import Issue
 from ..quality.gx_runner import gx_runner
 from ..quality.submission_gate import PendingGate, finish_gate, previous_keys, start_gate, value_keys
@@ -109,8 +109,8 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
             waiting.clear()
             waiting_keys.clear()
 
-        for position, path in enumerate(list_inbox(settings.inbox)):
-            file = read_inbox_file(path)
+        for position, file in enumerate(read_inbox(settings.inbox)):
+            path = file.path
             submission_id = submission_id_for(file.sha256)
             status, version = known.get(file.sha256, (None, None))
             if (status == "accepted" or (status == "rejected" and version == catalog.version)
