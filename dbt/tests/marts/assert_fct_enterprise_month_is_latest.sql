@@ -69,8 +69,8 @@ absent_keys as (
 
 ),
 
--- the rows checked, in one pass over the accepted rows: those of the latest ingestion (among them
--- the latest per enterprise-month), and every row of an absent file's enterprise-month
+-- the rows checked: the accepted rows of the latest ingestion (among them the latest per
+-- enterprise-month), and the other accepted rows of an absent file's enterprise-months
 candidate_rows as not materialized (
 
     select
