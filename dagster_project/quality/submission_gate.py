@@ -173,11 +173,6 @@ def finish_gate(pending: PendingGate | None, catalog: Catalog) -> None:
                 parsed.issues.append(_issue(finding, total.total_row, words))
 
 
-def apply_gate(parsed: ParsedSubmission, catalog: Catalog, previous: dict[ValueKey, float], runner: GxWorker) -> None:
-    """Adds the gate's issues to parsed and sets quality_flag on rows with soft findings."""
-    finish_gate(start_gate(parsed, catalog, previous, runner), catalog)
-
-
 def _issue(finding: Finding, row: ValueRow, words: dict) -> Issue:
     meta = finding.meta
     hard = finding.severity == "critical"
