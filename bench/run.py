@@ -31,7 +31,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(ROOT))
 
+from dagster_project.storage import duckdb_config  # noqa: E402
 from measure import (CLK_TCK, Measurement, load_average, machine_busy_seconds, measure, tree_pids,  # noqa: E402
                      tree_rss, wait_until_quiet)
 
@@ -52,9 +54,9 @@ NIGHTLY_GOAL_S = 15.0
 RATIO_GOAL = 1.5
 MEMORY_GOAL_MIB = 2048.0
 INCREMENTAL_GOAL = 0.25
-# What every DuckDB of the pipeline is capped at (dagster_project/storage.duckdb_config, the same variable):
-# the floor is also measured under it at national scale, for information.
-PIPELINE_MEMORY_LIMIT = os.environ.get("DAZU_DUCKDB_MEMORY_LIMIT") or "1GB"
+# What every DuckDB of the pipeline is capped at: the floor is also measured under it at national scale, for
+# information.
+PIPELINE_MEMORY_LIMIT = duckdb_config()["memory_limit"]
 
 BASE_ENV = {
     **os.environ,

@@ -65,9 +65,10 @@ def sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def duckdb_config() -> dict[str, str]:
+def duckdb_config() -> dict[str, str | bool]:
     """Every DuckDB database the pipeline opens stays within this (dbt's too: dbt/profiles.yml), so that a
-    national-scale run fits in 2 GiB; DuckDB spills to disk beyond it."""
+    national-scale run fits in 2 GiB; DuckDB spills to disk beyond it. No table or export promises a row
+    order, so inserts and Parquet writes need not keep one."""
     return {"memory_limit": os.environ.get("DAZU_DUCKDB_MEMORY_LIMIT") or "1GB", "preserve_insertion_order": False}
 
 
