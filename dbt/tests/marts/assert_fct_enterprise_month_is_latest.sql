@@ -71,6 +71,7 @@ absent_keys as (
 
 -- the rows checked: the accepted rows of the latest ingestion (among them the latest per
 -- enterprise-month), and the other accepted rows of an absent file's enterprise-months
+-- (two branches, not one `or` over a left join: the first then reads only the latest row groups)
 candidate_rows as not materialized (
 
     select
@@ -160,7 +161,7 @@ expected as not materialized (
 ),
 
 -- What the table holds of the checked enterprise-months: its rows of the latest ingestion and its
--- rows of absent files' enterprise-months. If the table holds each expected row, these are exactly
+-- rows of absent files' enterprise-months (two branches, as in candidate_rows). If the table holds each expected row, these are exactly
 -- the expected rows (a row of the latest ingestion that lost to a later one, or an older row kept
 -- instead of the expected one, would be one row too many or missing beside them).
 table_rows as not materialized (
