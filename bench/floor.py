@@ -1,11 +1,16 @@
 """Runs bench/floor.sql on the monthly files of a folder and writes the marts to a DuckDB file.
 
-    python bench/floor.py INBOX_DIR OUT.duckdb [--reference sources/reference] [--memory-limit 1GB]
+    python bench/floor.py INBOX_DIR OUT.duckdb [--reference sources/reference] [--memory-limit 1GB] [--as-served]
+
+--as-served (b″) also does what the pipeline keeps and checks beside the marts (bench/floor_served.sql):
+the rows read kept in a table, key checks, the database in storage v1.0.0, the marts exported to Parquet
+in OUT.export/ (fct_enterprise_month one file per month, as the pipeline's export).
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -38,27 +43,58 @@ def source_view(files: list[Path]) -> str:
     return "create or replace temp view src as " + " union all by name ".join(parts)
 
 
+def export(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """Every mart to Parquet, as the pipeline's export on a first build (dagster_project/serving/export.py)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for (table,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts' "
+                                "and table_name <> 'file_status'").fetchall():
+        if table != "fct_enterprise_month":
+            con.execute(f"copy marts.{table} to '{folder / table}.parquet' (format parquet)")
+            continue
+        for year, month in con.execute("select distinct year, month from marts.fct_enterprise_month").fetchall():
+            partition = folder / table / f"year={year}" / f"month={month}"
+            partition.mkdir(parents=True)
+            con.execute(f"copy (select * from marts.{table} where year = {year} and month = {month}) "
+                        f"to '{partition / 'data_0.parquet'}' (format parquet)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("inbox", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--reference", type=Path, default=REFERENCE)
     parser.add_argument("--memory-limit", help="DuckDB's memory_limit (default: DuckDB's own, 80%% of RAM)")
+    parser.add_argument("--as-served", action="store_true",
+                        help="also keep the rows, check the keys, write storage v1.0.0 and export Parquet")
     args = parser.parse_args()
     files = [p for p in sorted(args.inbox.rglob("*")) if p.suffix.lower() in (".csv", ".parquet")]
     args.out.unlink(missing_ok=True)
+    shutil.rmtree(args.out.with_name(args.out.name + ".export"), ignore_errors=True)
     start = time.perf_counter()
-    con = duckdb.connect(str(args.out), config={"memory_limit": args.memory_limit} if args.memory_limit else {})
+    config = {"memory_limit": args.memory_limit} if args.memory_limit else {}
+    if args.as_served:
+        config["storage_compatibility_version"] = "v1.0.0"
+    con = duckdb.connect(str(args.out), config=config)
     con.execute(source_view(files))
     script = (HERE / "floor.sql").read_text(encoding="utf-8")
     con.execute(script.replace(":reference_dir:", str(args.reference.resolve()).replace("'", "''")))
+    phases = {"marts": time.perf_counter() - start}
+    if args.as_served:
+        con.execute((HERE / "floor_served.sql").read_text(encoding="utf-8"))
+        failed = con.execute("select check_name, failures from served_checks where failures > 0").fetchall()
+        if failed:
+            raise SystemExit(f"key checks failed: {failed}")
+        phases["rows kept and checked"] = time.perf_counter() - start - sum(phases.values())
+        export(con, args.out.with_name(args.out.name + ".export"))
+        phases["Parquet export"] = time.perf_counter() - start - sum(phases.values())
     rows = {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0]
             for t in ("fct_enterprise_month", "dim_enterprise", "fct_mu_efficiency", "fct_cluster_output_enterprise")}
     rejected = con.execute("select count(*) from marts.file_status where file_name not in "
                            "(select distinct file_name from marts.fct_enterprise_month)").fetchone()[0]
     con.close()
     print(f"floor: {len(files)} files ({rejected} without accepted rows), {rows}, "
-          f"{time.perf_counter() - start:.2f} s", flush=True)
+          f"{time.perf_counter() - start:.2f} s ({', '.join(f'{k} {v:.1f} s' for k, v in phases.items())})",
+          flush=True)
     return 0
 
 
