@@ -232,6 +232,23 @@ def run_floor(scale: str, inbox: Path, memory_limit: str | None = None, as_serve
     return _run_script("floor-capped", "floor.py", scale, inbox, "floor.duckdb", ["--memory-limit", memory_limit])
 
 
+def run_one_new_month(scale: str, full: Measurement) -> Measurement:
+    """(d): the next month's file added to the inbox of the full run (a), the job again in (a)'s data folder."""
+    inbox = DATA / f"{scale}-plus-one-month"
+    shutil.rmtree(inbox, ignore_errors=True)
+    link_into(inbox, monthly_files(DATA / scale) + monthly_files(DATA / f"{scale}-next"))
+    try:
+        return run_pipeline(f"incremental-{scale}", inbox, Path(full.extra["run_dir"]))
+    finally:
+        shutil.rmtree(inbox, ignore_errors=True)
+
+
+def fastest_run(runs: list[Measurement]) -> Measurement:
+    """The fastest successful run (or the first, when none succeeded)."""
+    ok = [m for m in runs if m.ok]
+    return min(ok, key=lambda m: m.wall_s) if ok else runs[0]
+
+
 def run_pandas(scale: str, inbox: Path) -> Measurement:
     return _run_script("pandas", "pandas_version.py", scale, inbox, "marts")
 
@@ -499,7 +516,12 @@ def render(results: dict) -> str:
                            (f"(b′) the floor capped at {PIPELINE_MEMORY_LIMIT}, as the pipeline is", "floor_capped"),
                            ("(b″) the floor with what the pipeline keeps and checks beside the marts", "floor_served"),
                            ("(c) pandas script", "pandas")):
-            if key in r:
+            runs = r.get(f"{key}_runs") or []
+            if len(runs) > 1:
+                for number, m in enumerate(runs, 1):
+                    counted = " (counts: the fastest)" if m == r.get(key) else ""
+                    lines.append(row(f"{label} #{number}{counted}", m))
+            elif key in r:
                 lines.append(row(label, r.get(key)))
         ratio = r.get("ratio")
         if ratio is not None:
@@ -532,9 +554,15 @@ def render(results: dict) -> str:
         lines += [f"At {inc['scale']} scale: after run (a) above ({inc['months_before']} months, from an empty "
                   f"warehouse), the file of the next month ({inc['new_month']}, {inc['new_rows']:,} rows) is added "
                   "to the inbox and the job runs again on the same data folder and Dagster instance.", "",
-                  *TABLE_HEAD,
-                  row(f"full rebuild: {inc['months_before']} months from empty (run (a))", inc["full"]),
-                  row("+ 1 month (incremental)", inc["second"])]
+                  *TABLE_HEAD]
+        pairs = list(zip(inc.get("full_runs") or [inc["full"]], inc.get("second_runs") or [inc["second"]]))
+        for number, (full, second) in enumerate(pairs, 1):
+            suffix = f" #{number}" if len(pairs) > 1 else ""
+            lines += [row(f"full rebuild{suffix}: {inc['months_before']} months from empty (run (a){suffix})", full),
+                      row(f"+ 1 month (incremental){suffix}", second)]
+        if len(pairs) > 1:
+            lines += ["", "Each incremental run is on the data folder of the full run above it; the fraction takes "
+                          "the fastest of each."]
         if inc.get("fraction") is not None:
             lines += ["", f"Incremental / full rebuild: **{inc['fraction']:.2f}** in wall time, "
                           f"{inc['cpu_fraction']:.2f} in CPU time."]
@@ -648,6 +676,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true",
                         help="district and city only, one overhead run, so incremental at city")
     parser.add_argument("--incremental-scale", help="where to time one new month (default: the largest scale run)")
+    parser.add_argument("--repeats", type=int, default=2,
+                        help="at national scale and where one new month is timed, run the floor and the pipeline "
+                             "(with its one new month) this many times; the fastest counts (default %(default)s)")
     parser.add_argument("--no-ui", action="store_true", help="skip the Dagster UI start-up")
     parser.add_argument("--no-nightly", action="store_true", help="skip the nightly job on the bundled sample")
     parser.add_argument("--keep", action="store_true", help="keep data/bench/runs/ (warehouses, outputs)")
@@ -724,12 +755,28 @@ def main() -> int:
     for scale in scales:
         inbox = DATA / scale
         r: dict = {"data": data[scale]}
-        r["floor"] = run_floor(scale, inbox)
+        # Where the goals are judged (national, and where one new month is timed) the floor and the pipeline
+        # (with its one new month) run `repeats` times and the fastest counts, as for the overhead: a single
+        # run varied by 5-10 % on this machine.
+        repeats = args.repeats if scale in ("national", inc_scale) else 1
+        r["floor_runs"] = [run_floor(scale, inbox) for _ in range(repeats)]
+        r["floor"] = fastest_run(r["floor_runs"])
         if scale == "national":
             r["floor_capped"] = run_floor(scale, inbox, PIPELINE_MEMORY_LIMIT)
             r["floor_served"] = run_floor(scale, inbox, as_served=True)
         r["pandas"] = run_pandas(scale, inbox)
-        r["pipeline"] = run_pipeline(f"full-{scale}", inbox)
+        r["pipeline_runs"], incremental_runs = [], []
+        for number in range(1, repeats + 1):
+            full = run_pipeline(f"full-{scale}" + (f"-{number}" if repeats > 1 else ""), inbox)
+            r["pipeline_runs"].append(full)
+            if "check" not in r and full.ok:  # before the new month changes its warehouse
+                r["check"] = {"checked": False} if args.no_check else cross_check(scale, r["floor"], r["pandas"], full)
+            if scale == inc_scale and full.ok:
+                incremental_runs.append(run_one_new_month(inc_scale, full))
+            if not args.keep:
+                shutil.rmtree(full.extra["run_dir"], ignore_errors=True)
+        r["pipeline"] = fastest_run(r["pipeline_runs"])
+        r.setdefault("check", {"checked": False})
         if r["pipeline"].ok and r["floor"].ok and results["overhead"]:
             r["beyond_overhead_s"] = r["pipeline"].wall_s - results["overhead"]["s"]
             r["ratio"] = r["beyond_overhead_s"] / r["floor"].wall_s
@@ -739,33 +786,21 @@ def main() -> int:
                 r["capped_ratio"] = r["beyond_overhead_s"] / r["floor_capped"].wall_s
             if r.get("floor_served") is not None and r["floor_served"].ok:
                 r["served_ratio"] = r["beyond_overhead_s"] / r["floor_served"].wall_s
-        r["check"] = {"checked": False} if args.no_check else cross_check(scale, r["floor"], r["pandas"],
-                                                                           r["pipeline"])
+        if incremental_runs:
+            second = fastest_run(incremental_runs)
+            full = r["pipeline"]
+            results["incremental"] = {
+                "scale": inc_scale, "months_before": len(monthly_files(DATA / inc_scale)), "new_month": NEXT_MONTH,
+                "new_rows": data_next["rows"] if data_next else None, "second": second, "full": full,
+                "second_runs": incremental_runs, "full_runs": r["pipeline_runs"],
+                "fraction": (second.wall_s / full.wall_s) if second.ok and full.ok else None,
+                "cpu_fraction": (second.cpu_s / full.cpu_s) if second.ok and full.ok else None,
+            }
         results["by_scale"][scale] = r
         if not args.keep:
             for key in ("floor", "floor-capped", "floor-served", "pandas"):
                 shutil.rmtree(RUNS / f"{key}-{scale}", ignore_errors=True)
-            if scale != inc_scale:
-                shutil.rmtree(RUNS / f"full-{scale}", ignore_errors=True)
         write_doc({**results, "total_s": time.perf_counter() - started, "goals": goals(results), "in_progress": True})
-
-    # (d) one new month: the month after the 24 months of run (a), added to (a)'s inbox, into (a)'s data folder
-    full = results["by_scale"].get(inc_scale, {}).get("pipeline")
-    if full is not None and full.ok:
-        next_files = monthly_files(DATA / f"{inc_scale}-next")
-        inbox = DATA / f"{inc_scale}-plus-one-month"
-        shutil.rmtree(inbox, ignore_errors=True)
-        link_into(inbox, monthly_files(DATA / inc_scale) + next_files)
-        second = run_pipeline(f"incremental-{inc_scale}", inbox, Path(full.extra["run_dir"]))
-        results["incremental"] = {
-            "scale": inc_scale, "months_before": len(monthly_files(DATA / inc_scale)), "new_month": NEXT_MONTH,
-            "new_rows": data_next["rows"] if data_next else None, "second": second, "full": full,
-            "fraction": (second.wall_s / full.wall_s) if second.ok else None,
-            "cpu_fraction": (second.cpu_s / full.cpu_s) if second.ok else None,
-        }
-        shutil.rmtree(inbox, ignore_errors=True)
-        if not args.keep:
-            shutil.rmtree(full.extra["run_dir"], ignore_errors=True)
 
     # (f) the UI
     if not args.no_ui:

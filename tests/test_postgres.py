@@ -10,6 +10,7 @@ import math
 import secrets
 import shutil
 
+import duckdb
 import pytest
 import sqlalchemy as sa
 
@@ -41,7 +42,7 @@ def both_targets(tmp_path_factory):
     run_nightly(inbox, root / "duckdb")
     with environment(DAZU_TARGET="postgres", DAZU_BI_READER_PASSWORD=READER_PASSWORD):
         run_nightly(inbox, root / "postgres")
-    return snapshot(root / "duckdb"), _postgres_snapshot()
+    return snapshot(root / "duckdb"), _postgres_snapshot(), root
 
 
 def _postgres_snapshot() -> dict[str, list[dict]]:
@@ -61,7 +62,7 @@ def _same(a, b) -> bool:
 
 
 def test_postgres_marts_equal_duckdb_marts_row_by_row(both_targets):
-    duck, pg = both_targets
+    duck, pg, _ = both_targets
     for table in MART_KEYS:
         assert len(pg[table]) == len(duck[table]) > 0, table
         for duck_row, pg_row in zip(duck[table], pg[table]):
@@ -69,6 +70,19 @@ def test_postgres_marts_equal_duckdb_marts_row_by_row(both_targets):
             differing = {k: (duck_row[k], pg_row[k]) for k in duck_row
                          if k not in RUN_TIMESTAMPS and not _same(duck_row[k], pg_row[k])}
             assert differing == {}, (table, differing)
+
+
+def test_postgres_export_has_the_layout_and_rows_of_the_duckdb_export(both_targets):
+    _, _, root = both_targets
+    layouts = {}
+    for target in ("duckdb", "postgres"):
+        current = root / target / "export" / "current"
+        layouts[target] = {
+            str(path.relative_to(current)): duckdb.execute(f"select count(*) from '{path}'").fetchone()[0]
+            for path in sorted(current.rglob("*.parquet"))}
+    assert "fct_enterprise_month/year=2024/month=6/data_0.parquet" in layouts["duckdb"]
+    assert any(name.startswith("fct_mu_efficiency/year=") for name in layouts["duckdb"])
+    assert layouts["postgres"] == layouts["duckdb"]
 
 
 def _reader_engine():

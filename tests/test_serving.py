@@ -110,6 +110,28 @@ def test_export_writes_only_the_months_that_changed(built_sample, tmp_path):
     assert duckdb.execute(f"select count(*) from read_parquet('{after}/**/*.parquet')").fetchone()[0] == rows
 
 
+def test_export_writes_only_the_years_of_mu_efficiency_that_changed(built_sample, tmp_path):
+    _, built = built_sample
+    data_dir = tmp_path / "data"
+    shutil.copytree(built, data_dir, symlinks=True)
+    settings = Settings(inbox=SAMPLE_INBOX, data_dir=data_dir)
+    export_parquet(settings, "before")
+    con = duckdb.connect(str(settings.warehouse))
+    years = [y for (y,) in con.execute("select distinct year from marts.fct_mu_efficiency order by 1").fetchall()]
+    # as a changed threshold reclassifies a year: same rows, same loaded_at, another class
+    con.execute("update marts.fct_mu_efficiency set mu_class = 'A' where year = ? and mu_class <> 'A'", [years[0]])
+    expected = con.execute("select * from marts.fct_mu_efficiency order by all").fetchall()
+    con.close()
+    after = export_parquet(settings, "after") / "fct_mu_efficiency"
+    links = {str(p.relative_to(after).parent): p.stat().st_nlink for p in after.rglob("*.parquet")}
+    assert sorted(links) == [f"year={y}" for y in years]
+    assert links.pop(f"year={years[0]}") == 1, "a year whose rows changed is written again"
+    assert links and all(n == 2 for n in links.values()), "the other years are hard links to the previous version"
+    exported = duckdb.execute(f"select * from read_parquet('{after}/**/*.parquet', hive_partitioning = false) "
+                              "order by all").fetchall()
+    assert exported == expected
+
+
 def test_readers_are_never_blocked_and_always_see_a_complete_state(tmp_path):
     inbox, data_dir = tmp_path / "inbox", tmp_path / "data"
     shutil.copytree(SAMPLE_INBOX, inbox)

@@ -3,9 +3,11 @@
 Each run writes a new version folder and then moves the `current` link onto it in one rename, so a
 reader never sees a mix of two runs. The previous version is kept for readers still using it.
 
-fct_enterprise_month (millions of rows at national scale) is a Hive-partitioned folder instead,
-current/fct_enterprise_month/year=2024/month=6/data_0.parquet: a month whose rows did not change since
-the previous version is hard-linked from it, so a night with one new month writes one month.
+The large enterprise marts are Hive-partitioned folders instead: fct_enterprise_month by month
+(current/fct_enterprise_month/year=2024/month=6/data_0.parquet), fct_mu_efficiency by year
+(current/fct_mu_efficiency/year=2024/data_0.parquet). A partition whose rows did not change since the
+previous version is hard-linked from it, so a night with one new month writes that month and its year.
+Both targets give the same layout.
 """
 
 from __future__ import annotations
@@ -21,11 +23,17 @@ from ..settings import Settings
 from ..storage import connect, duckdb_config, sql_string
 
 KEEP_VERSIONS = 2
-PARTITIONED = {"fct_enterprise_month": ("year", "month")}
 FINGERPRINTS = "_fingerprints.json"  # leading underscore: Parquet dataset readers skip it
-# A month's rows are the same when their count, latest load and provenance (the raw row each came from) are.
-PARTITION_FINGERPRINT = "count(*) || '|' || coalesce(cast(max(loaded_at) as varchar), '') || '|' || " \
-                        "cast(bit_xor(hash(credit_code, submission_id, row_no)) as varchar)"
+# A partition's rows are the same when their fingerprints are. fct_enterprise_month (millions of rows): count,
+# latest load and provenance (the raw row each came from); its rows change only by being replaced by rows
+# loaded later. fct_mu_efficiency: count and every column (a class changes when its thresholds do).
+PROVENANCE_FINGERPRINT = ("count(*) || '|' || coalesce(cast(max(loaded_at) as varchar), '') || '|' || "
+                          "cast(bit_xor(hash(credit_code, submission_id, row_no)) as varchar)")
+CONTENT_FINGERPRINT = "count(*) || '|' || cast(sum(cast(hash(*columns(*)) as hugeint)) as varchar)"
+PARTITIONED = {  # mart -> (partition columns, fingerprint of a partition's rows)
+    "fct_enterprise_month": (("year", "month"), PROVENANCE_FINGERPRINT),
+    "fct_mu_efficiency": (("year",), CONTENT_FINGERPRINT),
+}
 
 
 def export_parquet(settings: Settings, run_tag: str) -> Path:
@@ -36,29 +44,29 @@ def export_parquet(settings: Settings, run_tag: str) -> Path:
         shutil.rmtree(version)
     version.mkdir(parents=True)
     if settings.target == "postgres":
-        with connect(settings, read_only=True) as con:
-            tables = [t for (t,) in con.execute(
+        with connect(settings, read_only=True) as pg:
+            tables = [t for (t,) in pg.execute(
                 "select table_name from information_schema.tables where table_schema = 'marts' order by 1")]
-            frames = {t: con.frame(f'select * from marts."{t}"') for t in tables}
-        writer = duckdb.connect(config=duckdb_config())
+            frames = {t: pg.frame(f'select * from marts."{t}"') for t in tables}
+        con = duckdb.connect(config=duckdb_config())  # the same export, from an in-memory copy
+        con.execute("create schema marts")
         for table, frame in frames.items():
-            writer.register("frame", frame)
-            writer.execute(f"copy frame to {sql_string(str(version / (table + '.parquet')))} (format parquet)")
-            writer.unregister("frame")
-        writer.close()
+            con.register("frame", frame)
+            con.execute(f'create table marts."{table}" as select * from frame')
+            con.unregister("frame")
     else:
         con = duckdb.connect(str(settings.warehouse), read_only=True, config=duckdb_config())
-        try:
-            tables = [t for (t,) in con.execute(
-                "select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
-            for table in tables:
-                if table in PARTITIONED:
-                    _export_partitioned(con, table, PARTITIONED[table], version, previous)
-                    continue
-                target = sql_string(str(version / (table + ".parquet")))
-                con.execute(f'copy marts."{table}" to {target} (format parquet)')
-        finally:
-            con.close()
+    try:
+        tables = [t for (t,) in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
+        for table in tables:
+            if table in PARTITIONED:
+                _export_partitioned(con, table, *PARTITIONED[table], version, previous)
+                continue
+            target = sql_string(str(version / (table + ".parquet")))
+            con.execute(f'copy marts."{table}" to {target} (format parquet)')
+    finally:
+        con.close()
     link = export / "current"
     tmp_link = export / f".current-{run_tag}"
     if tmp_link.is_symlink():
@@ -72,12 +80,13 @@ def export_parquet(settings: Settings, run_tag: str) -> Path:
     return version
 
 
-def _export_partitioned(con, table: str, keys: tuple[str, ...], version: Path, previous: Path | None) -> None:
+def _export_partitioned(con, table: str, keys: tuple[str, ...], fingerprint_sql: str, version: Path,
+                        previous: Path | None) -> None:
     """Writes the partitions that changed since the previous version; hard-links the others."""
     key_list = ", ".join(keys)
     values_by_partition, fingerprints = {}, {}
     for *values, fingerprint in con.execute(
-            f'select {key_list}, {PARTITION_FINGERPRINT} from marts."{table}" group by all').fetchall():
+            f'select {key_list}, {fingerprint_sql} from marts."{table}" group by all').fetchall():
         partition = "/".join(f"{k}={v}" for k, v in zip(keys, values))  # DuckDB's Hive folder names
         values_by_partition[partition], fingerprints[partition] = values, fingerprint
     folder = version / table
