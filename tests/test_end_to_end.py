@@ -71,6 +71,8 @@ def test_sample_loads_every_department(sample):
     assert all(r["period_code"] == "2023" and r["report_path"] for r in reports)
     monthly = [r for r in sample["fct_submission"] if r["department_code"] is None]
     assert len(monthly) == 18 and {r["status"] for r in monthly} == {"accepted"}
+    # each monthly file holds one month: 规上工业企业月报_2024-06.csv -> 2024M06
+    assert all(r["period_code"] == r["file_name"][-11:-7] + "M" + r["file_name"][-6:-4] for r in monthly)
 
 
 def test_every_seed_fact_is_in_the_warehouse(sample):

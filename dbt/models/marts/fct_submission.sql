@@ -17,12 +17,14 @@ enterprise_submissions as (
 
 ),
 
+-- first and last month of each accepted file, by month_start (a date read from constant row groups)
+-- rather than by period_code (text): at national scale every night reads all raw rows here
 enterprise_file_months as (
 
     select
         submission_id,
-        min(period_code) as period_code,
-        count(distinct period_code) as n_months
+        min(month_start) as first_month_start,
+        max(month_start) as last_month_start
 
     from {{ ref('stg_raw__enterprise_month') }}
     group by submission_id
@@ -60,7 +62,10 @@ enterprise_log as (
         enterprise_submissions.submission_id,
         cast(null as varchar) as department_code,
         case
-            when enterprise_file_months.n_months = 1 then enterprise_file_months.period_code
+            when enterprise_file_months.first_month_start = enterprise_file_months.last_month_start
+                then {{ month_period_code(
+                    'cast(extract(year from enterprise_file_months.first_month_start) as integer)',
+                    'cast(extract(month from enterprise_file_months.first_month_start) as integer)') }}
         end as period_code,
         enterprise_submissions.file_name,
         enterprise_submissions.sha256,
