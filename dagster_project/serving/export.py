@@ -44,16 +44,14 @@ def export_parquet(settings: Settings, run_tag: str) -> Path:
         shutil.rmtree(version)
     version.mkdir(parents=True)
     if settings.target == "postgres":
-        with connect(settings, read_only=True) as pg:
-            tables = [t for (t,) in pg.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts' order by 1")]
-            frames = {t: pg.frame(f'select * from marts."{t}"') for t in tables}
-        con = duckdb.connect(config=duckdb_config())  # the same export, from an in-memory copy
+        con = duckdb.connect(config=duckdb_config())  # the same export, from an in-memory copy of the marts
         con.execute("create schema marts")
-        for table, frame in frames.items():
-            con.register("frame", frame)
-            con.execute(f'create table marts."{table}" as select * from frame')
-            con.unregister("frame")
+        with connect(settings, read_only=True) as pg:
+            for (table,) in pg.execute(
+                    "select table_name from information_schema.tables where table_schema = 'marts' order by 1"):
+                con.register("frame", pg.frame(f'select * from marts."{table}"'))  # one mart in pandas at a time
+                con.execute(f'create table marts."{table}" as select * from frame')
+                con.unregister("frame")
     else:
         con = duckdb.connect(str(settings.warehouse), read_only=True, config=duckdb_config())
     try:
