@@ -43,18 +43,13 @@ def export_parquet(settings: Settings, run_tag: str) -> Path:
     if version.exists():
         shutil.rmtree(version)
     version.mkdir(parents=True)
-    if settings.target == "postgres":
-        con = duckdb.connect(config=duckdb_config())  # the same export, from an in-memory copy of the marts
-        con.execute("create schema marts")
-        with connect(settings, read_only=True) as pg:
-            for (table,) in pg.execute(
-                    "select table_name from information_schema.tables where table_schema = 'marts' order by 1"):
-                con.register("frame", pg.frame(f'select * from marts."{table}"'))  # one mart in pandas at a time
-                con.execute(f'create table marts."{table}" as select * from frame')
-                con.unregister("frame")
+    if settings.target == "postgres":  # the same export, from an in-memory copy of the marts
+        con = duckdb.connect(config=duckdb_config())
     else:
         con = duckdb.connect(str(settings.warehouse), read_only=True, config=duckdb_config())
     try:
+        if settings.target == "postgres":
+            _copy_postgres_marts(settings, con)
         tables = [t for (t,) in con.execute(
             "select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
         for table in tables:
@@ -76,6 +71,17 @@ def export_parquet(settings: Settings, run_tag: str) -> Path:
         if old.name != version.name:
             shutil.rmtree(old, ignore_errors=True)
     return version
+
+
+def _copy_postgres_marts(settings: Settings, con: duckdb.DuckDBPyConnection) -> None:
+    """The published PostgreSQL marts into schema marts of con, one mart in pandas at a time."""
+    con.execute("create schema marts")
+    with connect(settings, read_only=True) as pg:
+        for (table,) in pg.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"):
+            con.register("frame", pg.frame(f'select * from marts."{table}"'))
+            con.execute(f'create table marts."{table}" as select * from frame')
+            con.unregister("frame")
 
 
 def _export_partitioned(con, table: str, keys: tuple[str, ...], fingerprint_sql: str, version: Path,
