@@ -91,13 +91,18 @@ def test_parquet_export_matches_the_published_marts(built_sample):
     con.close()
 
 
-def test_export_writes_only_the_months_that_changed(built_sample, tmp_path):
+def _exported_copy(built_sample, tmp_path) -> tuple[Settings, duckdb.DuckDBPyConnection]:
+    """A copy of the built sample's data folder, exported once ("before"), and its warehouse opened to write."""
     _, built = built_sample
     data_dir = tmp_path / "data"
     shutil.copytree(built, data_dir, symlinks=True)
     settings = Settings(inbox=SAMPLE_INBOX, data_dir=data_dir)
     export_parquet(settings, "before")
-    con = duckdb.connect(str(settings.warehouse))
+    return settings, duckdb.connect(str(settings.warehouse))
+
+
+def test_export_writes_only_the_months_that_changed(built_sample, tmp_path):
+    settings, con = _exported_copy(built_sample, tmp_path)
     con.execute("update marts.fct_enterprise_month set loaded_at = loaded_at + interval 1 second "
                 "where year = 2024 and month = 5")  # as a corrected May would land
     rows = con.execute("select count(*) from marts.fct_enterprise_month").fetchone()[0]
@@ -111,12 +116,7 @@ def test_export_writes_only_the_months_that_changed(built_sample, tmp_path):
 
 
 def test_export_writes_only_the_years_of_mu_efficiency_that_changed(built_sample, tmp_path):
-    _, built = built_sample
-    data_dir = tmp_path / "data"
-    shutil.copytree(built, data_dir, symlinks=True)
-    settings = Settings(inbox=SAMPLE_INBOX, data_dir=data_dir)
-    export_parquet(settings, "before")
-    con = duckdb.connect(str(settings.warehouse))
+    settings, con = _exported_copy(built_sample, tmp_path)
     years = [y for (y,) in con.execute("select distinct year from marts.fct_mu_efficiency order by 1").fetchall()]
     # as a changed threshold reclassifies a year: same rows, same loaded_at, another class
     con.execute("update marts.fct_mu_efficiency set mu_class = 'A' where year = ? and mu_class <> 'A'", [years[0]])
