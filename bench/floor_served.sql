@@ -1,8 +1,8 @@
--- (b″), for information: what the pipeline keeps and checks beside the marts, done the floor's way.
+-- The floor's second part: what the pipeline keeps and checks beside the marts, done the floor's way.
 --
--- bench/floor.py --as-served runs it after floor.sql, in a database written in storage v1.0.0 (what the
--- pipeline publishes, so that DuckDB 1.x readers open it), and then exports the marts to Parquet as the
--- pipeline does (fct_enterprise_month one file per month). It leaves in `served_checks` one row per key
+-- bench/floor.py runs it after floor.sql (not with --marts-only), in a database written in storage v1.0.0
+-- (what the pipeline publishes, so that DuckDB 1.x readers open it), and then exports the marts to Parquet
+-- as the pipeline does (fct_enterprise_month one file per month). It leaves in `served_checks` one row per key
 -- check with the number of offending rows (floor.py fails unless all are 0).
 
 -- Every row read, with its file and row, kept (the pipeline's raw.enterprise_month).

@@ -1,4 +1,4 @@
-"""The benchmark's floor with what the pipeline keeps beside the marts (bench/floor.py --as-served, (b″))."""
+"""The benchmark's floor (bench/floor.py): the marts and what the pipeline keeps and checks beside them."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def served(tmp_path_factory) -> Path:
                     "--out", str(inbox), "--months", "2023-11:2024-02", "--format", "parquet", "--quiet"],
                    check=True)
     out = tmp_path_factory.mktemp("floor") / "floor.duckdb"
-    done = subprocess.run([sys.executable, str(BENCH / "floor.py"), str(inbox), str(out), "--as-served"],
+    done = subprocess.run([sys.executable, str(BENCH / "floor.py"), str(inbox), str(out)],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Parquet export" in done.stdout
@@ -67,3 +67,19 @@ def test_served_key_checks_count_a_duplicated_row(served, tmp_path):
     failures = dict(con.execute("select check_name, failures from served_checks").fetchall())
     assert failures.pop("fct_enterprise_month unique per enterprise and month") == 1
     assert set(failures.values()) == {0}
+
+
+def test_marts_only_floor_builds_the_same_marts_and_nothing_else(served, tmp_path):
+    out = tmp_path / "marts_only.duckdb"
+    done = subprocess.run([sys.executable, str(BENCH / "floor.py"), str(served.parent / "inbox"), str(out),
+                           "--marts-only"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert not out.with_name(out.name + ".export").exists()
+    con = duckdb.connect(str(out), read_only=True)
+    assert con.execute("select count(*) from duckdb_tables() where schema_name = 'raw'").fetchone()[0] == 0
+    con.execute(f"attach '{served}' as served (read_only)")
+    for table in ("fct_enterprise_month", "dim_enterprise", "fct_mu_efficiency", "fct_cluster_output_enterprise"):
+        differing = con.execute(f"select count(*) from ((select * from marts.{table} except all "
+                                f"select * from served.marts.{table}) union all (select * from "
+                                f"served.marts.{table} except all select * from marts.{table}))").fetchone()[0]
+        assert differing == 0, table
