@@ -6,6 +6,7 @@ may create schemas and roles; `.ci/run` starts a throwaway one. Skipped when non
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import secrets
 import shutil
@@ -121,3 +122,41 @@ def test_bi_reader_is_refused_everything_else(both_targets, statement):
             connection.execute(sa.text(statement))
     engine.dispose()
     assert "permission denied" in str(refused.value) or "read-only transaction" in str(refused.value)
+
+
+def test_enterprise_rows_land_in_postgres_exactly_as_read():
+    """The PostgreSQL landing streams DuckDB's CSV into COPY: texts with commas, quotes, line breaks and
+    formula characters, empty texts against nulls, and doubles must arrive as DuckDB has them."""
+    import psycopg
+
+    from dagster_project.ingest.enterprise import RAW_MONTH_COLUMNS, ensure_enterprise_schema, land_enterprise_rows
+    from dagster_project.storage import Connection
+
+    engine = duckdb.connect()
+    engine.execute("""
+        create temp view enterprise_checked as select * from (values
+          (1, '91500111MA5U4W1X7C', '重庆大足, "五金" 有限公司', '双桥经开区', 'shuangqiao', 'hardware', '2024M06',
+           date '2024-06-01', 0.1::double + 0.2::double, 1e-7::double, 1.23456789012345e15::double,
+           -2500.5::double, 0.0::double, 12.75::double, 3.0::double, 41.0::double, 33.3::double),
+          (2, '91500111MA5U4W1X7C', '=SUM(A1)' || chr(10) || '第二行', '', null, 'other', '2024M06',
+           date '2024-06-01', null, null, null, null, null, null, null, null, null)
+        ) as t(row_no, credit_code, enterprise_name, park_name, area_code, cluster_code, period_code, month_start,
+               output_month_yuan, output_ytd_yuan, revenue_yuan, profit_yuan, tax_yuan, energy_tce, rd_yuan,
+               employees, land_mu)
+    """)
+    loaded_at = dt.datetime(2026, 11, 27, 6, 0, 1)
+    columns = ", ".join(RAW_MONTH_COLUMNS)
+    expected = engine.execute(f"select 'sub_landing_test' as submission_id, * exclude (employees, land_mu), "
+                              f"cast(round(employees) as integer) as employees, land_mu, "
+                              f"cast(? as timestamp) as loaded_at from enterprise_checked order by row_no",
+                              [loaded_at]).fetchall()
+    with psycopg.connect(autocommit=True) as pg:
+        con = Connection(pg, "postgres")
+        with pg.transaction():
+            ensure_enterprise_schema(con)
+            land_enterprise_rows(engine, con, "sub_landing_test", loaded_at)
+            landed = pg.execute(f"select {columns} from raw.enterprise_month "
+                                f"where submission_id = 'sub_landing_test' order by row_no").fetchall()
+            raise psycopg.Rollback()
+    assert [tuple(row) for row in landed] == expected
+    assert landed[1][3] == "=SUM(A1)\n第二行" and landed[1][4] == "" and landed[1][5] is None

@@ -335,11 +335,18 @@ def land_enterprise_rows(engine: duckdb.DuckDBPyConnection, con: Connection, sub
         engine.execute(f"insert into raw.enterprise_month ({', '.join(RAW_MONTH_COLUMNS)}) {select}",
                        [submission_id, loaded_at])
         return
-    cursor = engine.execute(select, [submission_id, loaded_at])
-    with con.raw.cursor() as pg, pg.copy(f"copy raw.enterprise_month ({', '.join(RAW_MONTH_COLUMNS)}) from stdin") as copy:
-        while batch := cursor.fetchmany(10_000):
-            for row in batch:
-                copy.write_row(row)
+    # PostgreSQL: DuckDB writes the rows as CSV and the bytes are streamed into COPY, rather than each row
+    # turned into Python values and back (a national file: 490,000 rows). DuckDB's CSV keeps what COPY
+    # needs: null as an empty field, an empty text as "", doubles in their shortest exact form.
+    literals = select.replace("select ? as", f"select {sql_string(submission_id)} as", 1).replace(
+        "cast(? as timestamp)", f"cast({sql_string(loaded_at.isoformat(sep=' '))} as timestamp)", 1)
+    with tempfile.TemporaryDirectory(prefix="dazu-landing-") as folder:
+        rows_csv = Path(folder) / "rows.csv"
+        engine.execute(f"copy ({literals}) to {sql_string(str(rows_csv))} (format csv, header false)")
+        with con.raw.cursor() as pg, pg.copy(f"copy raw.enterprise_month ({', '.join(RAW_MONTH_COLUMNS)}) "
+                                             "from stdin (format csv)") as copy, open(rows_csv, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
 
 
 def _readable_source(path: Path):
