@@ -86,6 +86,18 @@ def test_postgres_export_has_the_layout_and_rows_of_the_duckdb_export(both_targe
     assert layouts["postgres"] == layouts["duckdb"]
 
 
+def test_postgres_export_holds_the_postgres_marts_value_for_value(both_targets):
+    _, pg, root = both_targets
+    current = root / "postgres" / "export" / "current"
+    for table, key in MART_KEYS.items():
+        files = (f"read_parquet('{current / table}/**/*.parquet', hive_partitioning = false)"
+                 if (current / table).is_dir() else f"'{current / table}.parquet'")
+        cursor = duckdb.execute(f"select * from {files} order by {key}")
+        columns = [d[0] for d in cursor.description]
+        exported = [dict(zip(columns, row)) for row in cursor.fetchall()]
+        assert exported == pg[table], table
+
+
 def _reader_engine():
     import os
 

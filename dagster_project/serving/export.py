@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -73,15 +74,41 @@ def export_parquet(settings: Settings, run_tag: str) -> Path:
     return version
 
 
+# PostgreSQL's column types (information_schema.columns.data_type) as DuckDB reads them back from COPY's CSV.
+POSTGRES_TYPES = {
+    "character varying": "varchar", "text": "varchar", "character": "varchar", "smallint": "smallint",
+    "integer": "integer", "bigint": "bigint", "real": "float", "double precision": "double", "boolean": "boolean",
+    "date": "date", "timestamp without time zone": "timestamp", "timestamp with time zone": "timestamptz",
+}
+
+
+def duckdb_type(data_type: str, precision: int | None, scale: int | None) -> str:
+    if data_type == "numeric":  # numeric without a precision has no DuckDB decimal that holds every value
+        return f"decimal({precision}, {scale})" if precision is not None and precision <= 38 else "double"
+    return POSTGRES_TYPES.get(data_type, "varchar")
+
+
 def _copy_postgres_marts(settings: Settings, con: duckdb.DuckDBPyConnection) -> None:
-    """The published PostgreSQL marts into schema marts of con, one mart in pandas at a time."""
+    """The published PostgreSQL marts into schema marts of con, one at a time: each streamed by COPY as CSV into
+    a temporary file and read by DuckDB with the mart's column types, never held in Python."""
     con.execute("create schema marts")
-    with connect(settings, read_only=True) as pg:
-        for (table,) in pg.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"):
-            con.register("frame", pg.frame(f'select * from marts."{table}"'))
-            con.execute(f'create table marts."{table}" as select * from frame')
-            con.unregister("frame")
+    columns: dict[str, list[tuple[str, str]]] = {}
+    with connect(settings, read_only=True) as pg, tempfile.TemporaryDirectory(prefix="dazu-export-") as folder:
+        for table, column, data_type, precision, scale in pg.execute(
+                "select table_name, column_name, data_type, numeric_precision, numeric_scale "
+                "from information_schema.columns where table_schema = 'marts' order by table_name, ordinal_position"):
+            columns.setdefault(table, []).append((column, duckdb_type(data_type, precision, scale)))
+        rows_csv = Path(folder) / "mart.csv"
+        for table, typed in columns.items():
+            with open(rows_csv, "wb") as handle, pg.raw.cursor() as cursor, \
+                    cursor.copy(f'copy (select * from marts."{table}") to stdout (format csv)') as copy:
+                for chunk in copy:
+                    handle.write(chunk)
+            spec = "{" + ", ".join(f"{sql_string(name)}: {sql_string(kind)}" for name, kind in typed) + "}"
+            # Null is an unquoted empty field and an empty text "" (allow_quoted_nulls = false keeps it text).
+            con.execute(f'create table marts."{table}" as select * from read_csv({sql_string(str(rows_csv))}, '
+                        f"columns = {spec}, header = false, auto_detect = false, delim = ',', quote = '\"', "
+                        f"escape = '\"', allow_quoted_nulls = false)")
 
 
 def _export_partitioned(con, table: str, keys: tuple[str, ...], fingerprint_sql: str, version: Path,
