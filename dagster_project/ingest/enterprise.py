@@ -327,22 +327,20 @@ def _new_invalid_codes(engine) -> int:
 def land_enterprise_rows(engine: duckdb.DuckDBPyConnection, con: Connection, submission_id: str,
                          loaded_at: dt.datetime) -> None:
     """Inserts the checked rows into raw.enterprise_month (inside the caller's transaction)."""
-    select = (f"select ? as submission_id, row_no, credit_code, enterprise_name, park_name, area_code, "
-              f"cluster_code, period_code, month_start, output_month_yuan, output_ytd_yuan, revenue_yuan, "
-              f"profit_yuan, tax_yuan, energy_tce, rd_yuan, cast(round(employees) as integer) as employees, land_mu, "
-              f"cast(? as timestamp) as loaded_at from enterprise_checked")
+    select = (f"select {sql_string(submission_id)} as submission_id, row_no, credit_code, enterprise_name, "
+              f"park_name, area_code, cluster_code, period_code, month_start, output_month_yuan, output_ytd_yuan, "
+              f"revenue_yuan, profit_yuan, tax_yuan, energy_tce, rd_yuan, "
+              f"cast(round(employees) as integer) as employees, land_mu, "
+              f"cast({sql_string(loaded_at.isoformat(sep=' '))} as timestamp) as loaded_at from enterprise_checked")
     if con.target == "duckdb" and con.raw is engine:
-        engine.execute(f"insert into raw.enterprise_month ({', '.join(RAW_MONTH_COLUMNS)}) {select}",
-                       [submission_id, loaded_at])
+        engine.execute(f"insert into raw.enterprise_month ({', '.join(RAW_MONTH_COLUMNS)}) {select}")
         return
     # PostgreSQL: DuckDB writes the rows as CSV and the bytes are streamed into COPY, rather than each row
     # turned into Python values and back (a national file: 490,000 rows). DuckDB's CSV keeps what COPY
     # needs: null as an empty field, an empty text as "", doubles in their shortest exact form.
-    literals = select.replace("select ? as", f"select {sql_string(submission_id)} as", 1).replace(
-        "cast(? as timestamp)", f"cast({sql_string(loaded_at.isoformat(sep=' '))} as timestamp)", 1)
     with tempfile.TemporaryDirectory(prefix="dazu-landing-") as folder:
         rows_csv = Path(folder) / "rows.csv"
-        engine.execute(f"copy ({literals}) to {sql_string(str(rows_csv))} (format csv, header false)")
+        engine.execute(f"copy ({select}) to {sql_string(str(rows_csv))} (format csv, header false)")
         with con.raw.cursor() as pg, pg.copy(f"copy raw.enterprise_month ({', '.join(RAW_MONTH_COLUMNS)}) "
                                              "from stdin (format csv)") as copy, open(rows_csv, "rb") as handle:
             while chunk := handle.read(1 << 20):
