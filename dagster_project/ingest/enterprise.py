@@ -332,8 +332,9 @@ def land_enterprise_rows(engine: duckdb.DuckDBPyConnection, con: Connection, sub
               f"revenue_yuan, profit_yuan, tax_yuan, energy_tce, rd_yuan, "
               f"cast(round(employees) as integer) as employees, land_mu, "
               f"cast({sql_string(loaded_at.isoformat(sep=' '))} as timestamp) as loaded_at from enterprise_checked")
+    columns = ", ".join(RAW_MONTH_COLUMNS)
     if con.target == "duckdb" and con.raw is engine:
-        engine.execute(f"insert into raw.enterprise_month ({', '.join(RAW_MONTH_COLUMNS)}) {select}")
+        engine.execute(f"insert into raw.enterprise_month ({columns}) {select}")
         return
     # PostgreSQL: DuckDB writes the rows as CSV and the bytes are streamed into COPY, rather than each row
     # turned into Python values and back (a national file: 490,000 rows). DuckDB's CSV keeps what COPY
@@ -341,8 +342,8 @@ def land_enterprise_rows(engine: duckdb.DuckDBPyConnection, con: Connection, sub
     with tempfile.TemporaryDirectory(prefix="dazu-landing-") as folder:
         rows_csv = Path(folder) / "rows.csv"
         engine.execute(f"copy ({select}) to {sql_string(str(rows_csv))} (format csv, header false)")
-        with con.raw.cursor() as pg, pg.copy(f"copy raw.enterprise_month ({', '.join(RAW_MONTH_COLUMNS)}) "
-                                             "from stdin (format csv)") as copy, open(rows_csv, "rb") as handle:
+        with con.raw.cursor() as pg, pg.copy(f"copy raw.enterprise_month ({columns}) from stdin (format csv)") as copy, \
+                open(rows_csv, "rb") as handle:
             while chunk := handle.read(1 << 20):
                 copy.write(chunk)
 

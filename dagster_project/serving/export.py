@@ -82,7 +82,7 @@ POSTGRES_TYPES = {
 }
 
 
-def duckdb_type(data_type: str, precision: int | None, scale: int | None) -> str:
+def _duckdb_type(data_type: str, precision: int | None, scale: int | None) -> str:
     if data_type == "numeric":  # numeric without a precision has no DuckDB decimal that holds every value
         return f"decimal({precision}, {scale})" if precision is not None and precision <= 38 else "double"
     return POSTGRES_TYPES.get(data_type, "varchar")
@@ -97,7 +97,7 @@ def _copy_postgres_marts(settings: Settings, con: duckdb.DuckDBPyConnection) -> 
         for table, column, data_type, precision, scale in pg.execute(
                 "select table_name, column_name, data_type, numeric_precision, numeric_scale "
                 "from information_schema.columns where table_schema = 'marts' order by table_name, ordinal_position"):
-            columns.setdefault(table, []).append((column, duckdb_type(data_type, precision, scale)))
+            columns.setdefault(table, []).append((column, _duckdb_type(data_type, precision, scale)))
         rows_csv = Path(folder) / "mart.csv"
         for table, typed in columns.items():
             with open(rows_csv, "wb") as handle, pg.raw.cursor() as cursor, \

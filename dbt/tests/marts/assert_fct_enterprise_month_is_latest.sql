@@ -161,9 +161,10 @@ expected as not materialized (
 ),
 
 -- What the table holds of the checked enterprise-months: its rows of the latest ingestion and its
--- rows of absent files' enterprise-months (two branches, as in candidate_rows). If the table holds each expected row, these are exactly
--- the expected rows (a row of the latest ingestion that lost to a later one, or an older row kept
--- instead of the expected one, would be one row too many or missing beside them).
+-- rows of absent files' enterprise-months (two branches, as in candidate_rows). If the table holds
+-- each expected row, these are exactly the expected rows (a row of the latest ingestion that lost
+-- to a later one, or an older row kept instead of the expected one, would be one row too many or
+-- missing beside them).
 table_rows as not materialized (
 
     select fct.credit_code, fct.period_code, fct.submission_id, fct.row_no
