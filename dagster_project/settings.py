@@ -1,4 +1,5 @@
-"""Where things live, from the environment (DAZU_INBOX, DAZU_DATA_DIR, DAZU_TARGET, DAGSTER_HOME)."""
+"""Where things live and what a submitted file may cost, from the environment (DAZU_INBOX, DAZU_DATA_DIR,
+DAZU_TARGET, DAGSTER_HOME, DAZU_MAX_*)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,56 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 TARGETS = ("duckdb", "postgres")
 
 
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class IntakeLimits:
+    """What one submitted file may cost before it is read (shared/contract/submission-template.md, v2).
+
+    A workbook is a zip archive: its directory says how large each part inflates to, and the reader never
+    inflates a part beyond what the directory says, so these are checked before anything is parsed."""
+
+    max_file_bytes: int = 20 * MIB  # an indicator report (.xlsx, .xls, .csv)
+    max_uncompressed_bytes: int = 200 * MIB  # all parts of a workbook, inflated
+    max_member_bytes: int = 100 * MIB  # one part of a workbook, inflated
+    max_compression_ratio: float = 100.0  # inflated / compressed, for parts above RATIO_CHECKED_FROM
+    max_members: int = 1_000  # parts of a workbook
+    max_rows: int = 200_000  # rows holding a value, over all sheets (CSV: lines)
+    max_cells: int = 2_000_000  # cells holding a value, over all sheets
+    max_enterprise_file_bytes: int = 2048 * MIB  # an enterprise monthly extract (CSV or Parquet)
+
+    RATIO_CHECKED_FROM = 1 * MIB  # small parts (styles, a short sheet) compress far on their own
+
+    @classmethod
+    def from_environment(cls) -> "IntakeLimits":
+        def megabytes(name: str, default: int) -> int:
+            value = os.environ.get(name)
+            return int(float(value) * MIB) if value else default
+
+        def number(name: str, default):
+            value = os.environ.get(name)
+            return type(default)(value) if value else default
+
+        defaults = cls()
+        return cls(
+            max_file_bytes=megabytes("DAZU_MAX_FILE_MB", defaults.max_file_bytes),
+            max_uncompressed_bytes=megabytes("DAZU_MAX_UNCOMPRESSED_MB", defaults.max_uncompressed_bytes),
+            max_member_bytes=megabytes("DAZU_MAX_MEMBER_MB", defaults.max_member_bytes),
+            max_compression_ratio=number("DAZU_MAX_COMPRESSION_RATIO", defaults.max_compression_ratio),
+            max_members=number("DAZU_MAX_MEMBERS", defaults.max_members),
+            max_rows=number("DAZU_MAX_ROWS", defaults.max_rows),
+            max_cells=number("DAZU_MAX_CELLS", defaults.max_cells),
+            max_enterprise_file_bytes=megabytes("DAZU_MAX_ENTERPRISE_FILE_MB", defaults.max_enterprise_file_bytes),
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     inbox: Path
     data_dir: Path
     target: str = "duckdb"
+    limits: IntakeLimits = IntakeLimits()
 
     @property
     def warehouse(self) -> Path:
@@ -70,4 +116,5 @@ def load_settings() -> Settings:
         inbox=inbox if inbox.is_absolute() else (REPO_ROOT / inbox),
         data_dir=data_dir if data_dir.is_absolute() else (REPO_ROOT / data_dir),
         target=target,
+        limits=IntakeLimits.from_environment(),
     )

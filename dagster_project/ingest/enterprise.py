@@ -6,6 +6,7 @@ checked with SQL, and lands in raw.enterprise_month in one transaction, or is re
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import tempfile
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import openpyxl
 
 from ..catalog import Catalog
 from ..parsing.errors import ParseError
@@ -21,8 +21,11 @@ from ..parsing.periods import parse_period
 from ..parsing.text import clean_text
 from ..parsing.uscc import CHARSET, WEIGHTS
 from ..storage import Connection, double_type, sql_string
+from ..settings import IntakeLimits
 from .issues import ERROR, Issue
+from .reading import read_source_file
 from .submission import ParsedSubmission
+from .xlsx_reader import first_row
 
 KEY_COLUMN = "统一社会信用代码"
 TEXT_COLUMNS = {"统一社会信用代码": "credit_code", "企业名称": "enterprise_name", "所属园区": "park_name",
@@ -95,7 +98,7 @@ def _drop_month_primary_key(con: Connection) -> None:
 _HEADER_DB: duckdb.DuckDBPyConnection | None = None
 
 
-def header_of(path: Path) -> list[str]:
+def header_of(path: Path, limits: IntakeLimits = IntakeLimits()) -> list[str]:
     """The column names of a file, cheaply: to tell an enterprise extract from an indicator report."""
     global _HEADER_DB
     suffix = path.suffix.lower()
@@ -110,26 +113,33 @@ def header_of(path: Path) -> list[str]:
                 con.close()
         if suffix == ".csv":
             with open(path, "rb") as handle:
-                first = handle.readline(65536)
-            for encoding in ("utf-8-sig", "gb18030"):
-                try:
-                    return [clean_text(c) for c in first.decode(encoding).strip().split(",")]
-                except UnicodeDecodeError:
-                    continue
+                return csv_header(handle.readline(65536))
         if suffix in (".xlsx", ".xlsm"):
-            wb = openpyxl.load_workbook(path, read_only=True)
-            try:
-                first_row = next(wb.worksheets[0].iter_rows(max_row=1, values_only=True), ())
-                return [clean_text(c) for c in first_row if c is not None]
-            finally:
-                wb.close()
+            return workbook_header(path.read_bytes(), limits)
     except Exception:  # unreadable files are the indicator path's to report
         return []
     return []
 
 
+def csv_header(first_line: bytes) -> list[str]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return [clean_text(c) for c in first_line.decode(encoding).strip().split(",")]
+        except UnicodeDecodeError:
+            continue
+    return []
+
+
+def workbook_header(data: bytes, limits: IntakeLimits) -> list[str]:
+    return [clean_text(value) for value in first_row(data, limits)]
+
+
+def is_enterprise_header(header: list[str]) -> bool:
+    return KEY_COLUMN in header
+
+
 def is_enterprise_file(path: Path) -> bool:
-    return KEY_COLUMN in header_of(path)
+    return is_enterprise_header(header_of(path))
 
 
 @dataclass
@@ -146,12 +156,13 @@ WORK_OBJECTS = {"enterprise_load", "enterprise_rows", "enterprise_checked", "ent
                 "enterprise_cluster_map", "enterprise_area_map", "enterprise_resolved", "enterprise_new_codes"}
 
 
-def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog: Catalog) -> EnterpriseResult:
+def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog: Catalog,
+                         limits: IntakeLimits = IntakeLimits()) -> EnterpriseResult:
     """Reads and checks the file. Its rows are then in the temporary view `enterprise_checked` of engine
     (over the temporary table `enterprise_rows`, the file read once), ready for land_enterprise_rows."""
     parsed = ParsedSubmission(path.name)
     drop_enterprise_work(engine)
-    source, cleanup = _readable_source(path)
+    source, cleanup = _readable_source(path, limits)
     try:
         header = header_of(path) if path.suffix.lower() == ".parquet" else []
         load_kind = "view" if header and "file_row_number" not in header else "table"
@@ -348,17 +359,17 @@ def land_enterprise_rows(engine: duckdb.DuckDBPyConnection, con: Connection, sub
                 copy.write(chunk)
 
 
-def _readable_source(path: Path):
+def _readable_source(path: Path, limits: IntakeLimits):
     """A DuckDB table expression for the file, and a cleanup for any temporary copy."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return f"read_parquet({sql_string(str(path))})", lambda: None
     if suffix in (".xlsx", ".xlsm"):
-        import pandas as pd
-
-        frame = pd.read_excel(path, dtype=str)
-        tmp = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)
-        frame.to_csv(tmp.name, index=False)
+        # The workbook reader's limits and cells (saved formula results, merged ranges), as CSV for DuckDB.
+        sheets = list(read_source_file(path.name, path.read_bytes(), limits).sheets.values())
+        tmp = tempfile.NamedTemporaryFile(suffix=".csv", delete=False, mode="w", encoding="utf-8", newline="")
+        with tmp:
+            _write_sheet_csv(sheets[0] if sheets else None, tmp)
         return _csv_source(Path(tmp.name)), lambda: os.unlink(tmp.name)
     with open(path, "rb") as handle:
         head = handle.read(1 << 16)
@@ -373,6 +384,28 @@ def _readable_source(path: Path):
         for line in src:
             dst.write(line.decode("gb18030"))
     return _csv_source(Path(tmp.name)), lambda: os.unlink(tmp.name)
+
+
+def _write_sheet_csv(sheet, handle) -> None:
+    """The sheet's rows as CSV text, every value as the text it shows (a whole number without .0), the
+    header's columns defining the width."""
+    writer = csv.writer(handle)
+    rows = sheet.rows if sheet else []
+    width = max((cell.column for cell in rows[0]), default=0) if rows else 0
+    for cells in rows:
+        values = [""] * width
+        for cell in cells:
+            if cell.column <= width:
+                values[cell.column - 1] = _cell_text(cell.value)
+        writer.writerow(values)
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    return str(value)
 
 
 def _csv_source(path: Path) -> str:

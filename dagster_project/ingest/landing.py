@@ -147,6 +147,35 @@ def land_submission(con: Connection, record: SubmissionRecord, parsed: ParsedSub
             land_periods(con, parsed.periods.values())
 
 
+def trusted_sent_date(sent_date: dt.date | None, received_at: dt.datetime) -> dt.date | None:
+    """A 报出日期 supersession may go by: none after the arrival (a day allowed for clock skew). Files dated
+    later are rejected since the date rules exist; this keeps rows landed before them from deciding."""
+    if sent_date is None or sent_date > (received_at + dt.timedelta(days=1)).date():
+        return None
+    return sent_date
+
+
+def recency_key(sent_date: dt.date | None, received_at: dt.datetime, file_name: str, submission_id: str) -> tuple:
+    """Latest first, as int_submission_status ranks: trusted 报出日期 (none last), arrival, file name, id."""
+    trusted = trusted_sent_date(sent_date, received_at)
+    return (trusted is not None, trusted or dt.date.min, received_at, file_name, submission_id)
+
+
+def superseding_submission(con: Connection, record: SubmissionRecord) -> tuple[str, str, dt.date | None] | None:
+    """The accepted submission of the same department and period that already outranks this one, if any:
+    (submission_id, file_name, sent_date). The file is accepted all the same and stays in history."""
+    if record.department_code is None or record.period_code is None:
+        return None
+    rows = con.execute(
+        "select submission_id, file_name, sent_date, received_at from raw.submission "
+        "where status = 'accepted' and department_code = ? and period_code = ? and sha256 <> ?",
+        [record.department_code, record.period_code, record.sha256])
+    own = recency_key(record.sent_date, record.received_at, record.file_name, record.submission_id)
+    later = [(recency_key(sent, received, name, sid), sid, name, sent) for sid, name, sent, received in rows]
+    later = [row for row in later if row[0] > own]
+    return max(later)[1:] if later else None
+
+
 def land_periods(con: Connection, periods) -> None:
     for period in periods:
         con.execute(

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import duckdb
-from dataclasses import dataclass, field
 
 from ..catalog import Catalog
 from ..parsing.errors import ParseError
-from ..settings import Settings
+from ..settings import IntakeLimits, Settings
 from ..failpoints import failpoint
 from ..storage import Connection, connect, sql_string
 from .enterprise import (
     drop_enterprise_work,
     ensure_enterprise_schema,
-    is_enterprise_file,
+    header_of,
+    is_enterprise_header,
     land_enterprise_rows,
     load_enterprise_file,
+    workbook_header,
 )
-from .inbox import InboxFile, read_inbox
-from .issues import Issue
+from .inbox import KINDS_ZH, InboxFile, copy_regular, read_bytes, read_inbox
+from .issues import ERROR, Issue
 from ..quality.gx_runner import gx_runner
+from ..quality.date_rules import check_dates
 from ..quality.submission_gate import PendingGate, finish_gate, previous_keys, start_gate, value_keys
 from .landing import (
     SubmissionRecord,
@@ -30,9 +34,10 @@ from .landing import (
     known_submissions,
     land_submission,
     latest_values,
+    superseding_submission,
     warehouse_lock,
 )
-from .reading import read_source_file
+from .reading import ZIP_MAGIC, damaged, read_source_file, suffix_of
 from .reports import render_report, render_report_xlsx, write_report
 from .submission import ParsedSubmission, parse_submission
 
@@ -65,14 +70,70 @@ def submission_id_for(sha256: str) -> str:
     return "sub_" + sha256[:16]
 
 
-def parse_file(file: InboxFile, catalog: Catalog) -> ParsedSubmission:
+def parse_bytes(file_name: str, data: bytes, catalog: Catalog, limits: IntakeLimits = IntakeLimits()) -> ParsedSubmission:
     try:
-        source = read_source_file(file.name, file.data)
+        source = read_source_file(file_name, data, limits)
     except ParseError as exc:
-        parsed = ParsedSubmission(file.name)
+        parsed = ParsedSubmission(file_name)
         parsed.issues.append(Issue.from_parse_error(exc, "unreadable_file"))
         return parsed
     return parse_submission(source, catalog)
+
+
+def parse_file(file: InboxFile, catalog: Catalog, limits: IntakeLimits = IntakeLimits()) -> ParsedSubmission:
+    data, _ = read_bytes(file, limits.max_file_bytes)
+    return parse_bytes(file.name, data, catalog, limits)
+
+
+@dataclass
+class Received:
+    """A new file's bytes as checked: in memory (a workbook or an indicator CSV, within max_file_bytes) or
+    already copied into the archive (a CSV or Parquet file, possibly a large enterprise extract). What is
+    parsed is exactly what is archived, whatever happens to the inbox meanwhile."""
+
+    file: InboxFile
+    sha256: str
+    data: bytes | None = None
+    archived: Path | None = None
+
+    @property
+    def submission_id(self) -> str:
+        return submission_id_for(self.sha256)
+
+
+STREAMED_SUFFIXES = (".csv", ".parquet")  # what an enterprise extract may be: copied, never held in memory
+
+
+def receive(settings: Settings, file: InboxFile) -> Received:
+    """Takes a new regular file's bytes once, within the limits (ParseError beyond them)."""
+    limits = settings.limits
+    if suffix_of(file.name) in STREAMED_SUFFIXES:
+        incoming = settings.archive_dir / ".incoming" / f"{os.getpid()}-{file.sha256[:16]}"
+        try:
+            sha256 = copy_regular(file, incoming, limits.max_enterprise_file_bytes)
+            target = settings.data_dir / archive_path_for(submission_id_for(sha256), file.name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(incoming, target)
+        finally:
+            incoming.unlink(missing_ok=True)
+        return Received(file, sha256, archived=target)
+    data, sha256 = read_bytes(file, limits.max_file_bytes)
+    return Received(file, sha256, data=data)
+
+
+def is_enterprise(received: Received, limits: IntakeLimits) -> bool:
+    if received.archived is not None:
+        return is_enterprise_header(header_of(received.archived, limits))
+    if suffix_of(received.file.name) in (".xlsx", ".xlsm") and received.data[:4] == ZIP_MAGIC:
+        try:
+            return is_enterprise_header(workbook_header(received.data, limits))
+        except ParseError:
+            return False  # the indicator path reports what is wrong with it
+    return False
+
+
+def archive_path_for(submission_id: str, file_name: str) -> str:
+    return f"archive/{submission_id}/{file_name}"
 
 
 def _after_every_earlier_load(con: Connection, now: dt.datetime) -> dt.datetime:
@@ -84,7 +145,10 @@ def _after_every_earlier_load(con: Connection, now: dt.datetime) -> dt.datetime:
 
 
 def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None = None) -> InboxResult:
-    """Land every file of the inbox not landed before. The inbox itself is only read."""
+    """Land every file of the inbox not landed before. The inbox itself is only read.
+
+    Whatever one file does while it is read, parsed, checked, reported or landed fails that file alone: it is
+    rejected whole with a report and recorded by its sha256, and the other files go on."""
     now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
     result = InboxResult()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -97,59 +161,153 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
         known = known_submissions(con)
         # Indicator files wait for their review rules (Great Expectations, in its own process) while the
         # next files are read: enterprise files are processed meanwhile. They land in inbox order.
-        waiting: list[tuple[int, InboxFile, ParsedSubmission, PendingGate | None]] = []
+        waiting: list[tuple[int, Received, ParsedSubmission, PendingGate | None]] = []
         waiting_keys: set = set()
         outcomes: dict[int, FileOutcome] = {}
+        accepted_now: list[LandedReport] = []
+
+        def contain(position: int, received: Received, step) -> None:
+            try:
+                outcomes[position] = step()
+            except Exception as exc:  # noqa: BLE001 - any failure of one file is that file's rejection
+                outcomes[position] = _reject_unreadable(settings, catalog, con, received, exc, now)
+            known[received.sha256] = (outcomes[position].status, catalog.version)
 
         def land_waiting() -> None:
-            for position, file, parsed, gate in waiting:
-                finish_gate(gate, catalog)
-                outcomes[position] = _land_indicator_file(settings, catalog, con, file, parsed, now)
-                known[file.sha256] = (outcomes[position].status, catalog.version)
+            for position, received, parsed, gate in waiting:
+                def land(received=received, parsed=parsed, gate=gate) -> FileOutcome:
+                    finish_gate(gate, catalog)
+                    check_dates(parsed, received_at(received.file, now))
+                    return _land_indicator_file(settings, catalog, con, received, parsed, now, accepted_now)
+                contain(position, received, land)
             waiting.clear()
             waiting_keys.clear()
 
         for position, file in enumerate(read_inbox(settings.inbox)):
-            path = file.path
-            submission_id = submission_id_for(file.sha256)
             status, version = known.get(file.sha256, (None, None))
             if (status == "accepted" or (status == "rejected" and version == catalog.version)
                     or any(file.sha256 == w[1].sha256 for w in waiting)):
-                outcomes[position] = FileOutcome(file.name, submission_id, "unchanged")
+                outcomes[position] = FileOutcome(file.name, submission_id_for(file.sha256), "unchanged")
                 continue
-            if is_enterprise_file(path):
-                engine = engine or enterprise_engine(con, settings)
-                outcomes[position] = process_enterprise_file(settings, catalog, con, engine, file, now)
-                known[file.sha256] = (outcomes[position].status, catalog.version)
+            received = Received(file, file.sha256)
+            if not file.is_regular:
+                contain(position, received, lambda: _reject_entry(settings, catalog, con, file, now))
+                continue
+            try:
+                received = receive(settings, file)
+                enterprise = is_enterprise(received, settings.limits)
+                if enterprise:
+                    engine = engine or enterprise_engine(con, settings)
+            except Exception as exc:  # noqa: BLE001
+                contain(position, received, lambda exc=exc: _raise(exc))
+                continue
+            if enterprise:
+                contain(position, received,
+                        lambda: process_enterprise_file(settings, catalog, con, engine, received, now))
                 drop_enterprise_work(engine)  # the file's rows are landed: free them before the next file
                 continue
-            parsed = parse_file(file, catalog)
-            gate = None
-            if parsed.rows:
-                compared_with = previous_keys(parsed)
-                if compared_with & waiting_keys:
-                    land_waiting()  # what this file is compared with may be among the waiting files' values
-                gate = start_gate(parsed, catalog, latest_values(con, compared_with), gx_runner())
-                waiting_keys.update(value_keys(parsed))
-            waiting.append((position, file, parsed, gate))
+            try:
+                if received.data is None:  # a CSV that is no enterprise extract: an indicator report after all
+                    received.data, _ = read_bytes(replace(file, path=received.archived), settings.limits.max_file_bytes)
+                parsed = parse_bytes(file.name, received.data, catalog, settings.limits)
+                gate = None
+                if parsed.rows:
+                    compared_with = previous_keys(parsed)
+                    if compared_with & waiting_keys:
+                        land_waiting()  # what this file is compared with may be among the waiting files' values
+                    gate = start_gate(parsed, catalog, latest_values(con, compared_with), gx_runner())
+                    waiting_keys.update(value_keys(parsed))
+            except Exception as exc:  # noqa: BLE001
+                contain(position, received, lambda exc=exc: _raise(exc))
+                continue
+            waiting.append((position, received, parsed, gate))
         land_waiting()
+        _recheck_supersession(settings, catalog, con, accepted_now)
     result.outcomes = [outcomes[position] for position in sorted(outcomes)]
     return result
 
 
-def _land_indicator_file(settings: Settings, catalog: Catalog, con: Connection, file: InboxFile,
-                         parsed: ParsedSubmission, now: dt.datetime) -> FileOutcome:
+def _raise(exc: Exception):
+    raise exc
+
+
+def received_at(file: InboxFile, now: dt.datetime) -> dt.datetime:
+    """When the file arrived: its modification time in the inbox, never later than the run that sees it."""
+    return min(file.modified_at, now)
+
+
+@dataclass(frozen=True)
+class LandedReport:
+    record: SubmissionRecord
+    parsed: ParsedSubmission
+    superseded_by: tuple | None
+
+
+def _land_indicator_file(settings: Settings, catalog: Catalog, con: Connection, received: Received,
+                         parsed: ParsedSubmission, now: dt.datetime, accepted_now: list[LandedReport]) -> FileOutcome:
     """Archive, report and land one checked indicator submission (accepted or rejected whole)."""
-    record = _record(settings, file, parsed, catalog, now)
-    archive_file(settings, file, record.archive_path)
+    record = _record(settings, received, parsed, catalog, now)
+    archive_bytes(settings, received, record.archive_path)
+    superseded_by = superseding_submission(con, record) if record.status == "accepted" else None
+    _write_reports(settings, catalog, record, parsed, superseded_by)
+    land_submission(con, record, parsed)
+    if record.status == "accepted":
+        accepted_now.append(LandedReport(record, parsed, superseded_by))
+    failpoint("ingest.after_first_land")
+    return FileOutcome(received.file.name, record.submission_id, record.status, record.department_code,
+                       record.period_code, record.n_rows, record.n_errors, record.n_warnings, record.report_path)
+
+
+def _recheck_supersession(settings: Settings, catalog: Catalog, con: Connection,
+                          accepted_now: list[LandedReport]) -> None:
+    """A file accepted in this run and outranked by one landed after it in the same run: its report says so."""
+    for landed in accepted_now:
+        superseded_by = superseding_submission(con, landed.record)
+        if superseded_by != landed.superseded_by:
+            _write_reports(settings, catalog, landed.record, landed.parsed, superseded_by)
+
+
+def _write_reports(settings: Settings, catalog: Catalog, record: SubmissionRecord, parsed: ParsedSubmission,
+                   superseded_by: tuple | None = None) -> None:
     department = catalog.departments.display_names.get(parsed.department_code or "")
     report = settings.data_dir / record.report_path
-    write_report(report, render_report(record, parsed, department))
-    write_report(report.with_suffix(".xlsx"), render_report_xlsx(record, parsed, department))
+    write_report(report, render_report(record, parsed, department, superseded_by))
+    write_report(report.with_suffix(".xlsx"), render_report_xlsx(record, parsed, department, superseded_by))
+
+
+def _reject_unreadable(settings: Settings, catalog: Catalog, con: Connection, received: Received,
+                       exc: Exception, now: dt.datetime) -> FileOutcome:
+    """A file that failed anywhere on its way: rejected whole, its report saying what the submitter can do
+    and, for the data team, the exception. Its bytes are archived when they were taken."""
+    parsed = ParsedSubmission(received.file.name)
+    error = exc if isinstance(exc, ParseError) else damaged(exc)
+    parsed.issues.append(Issue.from_parse_error(error, "unreadable_file"))
+    record = _record(settings, received, parsed, catalog, now)
+    if received.data is None and received.archived is None:
+        record = replace(record, archive_path=None)
+    else:
+        archive_bytes(settings, received, record.archive_path)
+    _write_reports(settings, catalog, record, parsed)
     land_submission(con, record, parsed)
-    failpoint("ingest.after_first_land")
-    return FileOutcome(file.name, record.submission_id, record.status, record.department_code,
-                       record.period_code, record.n_rows, record.n_errors, record.n_warnings, record.report_path)
+    return FileOutcome(received.file.name, record.submission_id, "rejected", n_errors=1,
+                       report_path=record.report_path)
+
+
+def _reject_entry(settings: Settings, catalog: Catalog, con: Connection, file: InboxFile,
+                  now: dt.datetime) -> FileOutcome:
+    """A link, FIFO, device or socket in the inbox: named in a report, nothing of its target read."""
+    kind_zh = KINDS_ZH.get(file.kind, KINDS_ZH["other"])
+    parsed = ParsedSubmission(file.name)
+    parsed.issues.append(Issue(
+        ERROR, "not_a_regular_file", f"收件箱中的“{file.relative}”是{kind_zh}, 不是普通文件, 未读取",
+        f"“{file.relative}” in the inbox is a {file.kind}, not a regular file; nothing of it was read",
+        "请把报表文件本身(而不是快捷方式或链接)放入收件箱",
+        "put the report file itself (not a shortcut or link) into the inbox", technical=file.kind))
+    received = Received(file, file.sha256)
+    record = replace(_record(settings, received, parsed, catalog, now), archive_path=None)
+    _write_reports(settings, catalog, record, parsed)
+    land_submission(con, record, parsed)
+    return FileOutcome(file.name, record.submission_id, "rejected", n_errors=1, report_path=record.report_path)
 
 
 def enterprise_engine(con: Connection, settings: Settings) -> duckdb.DuckDBPyConnection:
@@ -166,32 +324,33 @@ def enterprise_engine(con: Connection, settings: Settings) -> duckdb.DuckDBPyCon
     return engine
 
 
-def process_enterprise_file(settings: Settings, catalog: Catalog, con: Connection, engine, file: InboxFile,
+def process_enterprise_file(settings: Settings, catalog: Catalog, con: Connection, engine, received: Received,
                             now: dt.datetime) -> FileOutcome:
-    submission_id = submission_id_for(file.sha256)
-    loaded = load_enterprise_file(engine, file.path, catalog)
+    file = received.file
+    submission_id = received.submission_id
+    archive_path = archive_path_for(submission_id, file.name)
+    loaded = load_enterprise_file(engine, received.archived, catalog, settings.limits)
     parsed = loaded.parsed
     accepted = not parsed.errors
-    archive_path = f"archive/{submission_id}/{file.name}"
     report_path = f"reports/{submission_id}.html"
+    arrived = received_at(file, now)
     record = SubmissionRecord(
-        submission_id=submission_id, sha256=file.sha256, file_name=file.name, archive_path=archive_path,
+        submission_id=submission_id, sha256=received.sha256, file_name=file.name, archive_path=archive_path,
         department_code=None, period_code=loaded.months[0] if len(loaded.months) == 1 else None, sent_date=None,
-        filled_by=None, received_at=file.modified_at, loaded_at=now, status="accepted" if accepted else "rejected",
+        filled_by=None, received_at=arrived, loaded_at=now, status="accepted" if accepted else "rejected",
         n_rows=loaded.n_rows, n_errors=len(parsed.errors), n_warnings=0, report_path=report_path,
         catalog_version=catalog.version,
     )
-    archive_file(settings, file, archive_path)
     report = settings.data_dir / report_path
     write_report(report, render_report(record, parsed, "规上工业企业月报 / enterprise monthly feed"))
     write_report(report.with_suffix(".xlsx"), render_report_xlsx(record, parsed, "规上工业企业月报"))
     failpoint("ingest.before_land")
     with con.transaction():
-        con.execute("delete from raw.enterprise_submission where sha256 = ? and status = 'rejected'", [file.sha256])
+        con.execute("delete from raw.enterprise_submission where sha256 = ? and status = 'rejected'", [received.sha256])
         con.execute(
             "insert into raw.enterprise_submission (submission_id, sha256, file_name, archive_path, received_at, "
             "loaded_at, status, n_rows, n_errors, report_path, catalog_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [submission_id, file.sha256, file.name, archive_path, file.modified_at, now, record.status,
+            [submission_id, received.sha256, file.name, archive_path, arrived, now, record.status,
              loaded.n_rows, len(parsed.errors), report_path, catalog.version])
         if accepted:
             land_enterprise_rows(engine, con, submission_id, now)
@@ -200,19 +359,19 @@ def process_enterprise_file(settings: Settings, catalog: Catalog, con: Connectio
                        len(parsed.errors), 0, report_path)
 
 
-def _record(settings: Settings, file: InboxFile, parsed: ParsedSubmission, catalog: Catalog,
+def _record(settings: Settings, received: Received, parsed: ParsedSubmission, catalog: Catalog,
             now: dt.datetime) -> SubmissionRecord:
-    submission_id = submission_id_for(file.sha256)
+    submission_id = received.submission_id
     return SubmissionRecord(
         submission_id=submission_id,
-        sha256=file.sha256,
-        file_name=file.name,
-        archive_path=f"archive/{submission_id}/{file.name}",
+        sha256=received.sha256,
+        file_name=received.file.name,
+        archive_path=archive_path_for(submission_id, received.file.name),
         department_code=parsed.department_code,
         period_code=parsed.period.code if parsed.period else None,
         sent_date=parsed.sent_date,
         filled_by=parsed.filled_by,
-        received_at=file.modified_at,
+        received_at=received_at(received.file, now),
         loaded_at=now,
         status="accepted" if parsed.accepted else "rejected",
         n_rows=parsed.n_rows,
@@ -223,11 +382,13 @@ def _record(settings: Settings, file: InboxFile, parsed: ParsedSubmission, catal
     )
 
 
-def archive_file(settings: Settings, file: InboxFile, archive_path: str) -> None:
-    """A copy of every processed file, so the warehouse never depends on the inbox keeping it."""
+def archive_bytes(settings: Settings, received: Received, archive_path: str) -> None:
+    """A copy of every processed file, so the warehouse never depends on the inbox keeping it: the bytes that
+    were checked (streamed files are already there)."""
     target = settings.data_dir / archive_path
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        shutil.copyfile(file.path, tmp)
-        shutil.move(tmp, target)
+    if received.data is None or target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(received.data)
+    os.replace(tmp, target)

@@ -1,22 +1,39 @@
-"""File bytes -> sheets of cells. Knows about xlsx and CSV encodings, nothing about the template."""
+"""File bytes -> sheets of cells. Knows about workbook and CSV formats, nothing about the template.
+
+Reading is bounded before it starts (settings.IntakeLimits): a file too large, a workbook that would inflate
+beyond its limits or a sheet with more rows or cells than a report can have is refused with a ParseError, as
+is anything damaged. Only cells that hold a value are kept, wherever a sheet's recorded dimension ends.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 
 from ..parsing.errors import ParseError
+from ..settings import MIB, IntakeLimits
 
-SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .xls, .et, or an encrypted workbook
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class UnusableFormula:
+    """A formula cell whose saved result cannot be used: none was saved, or it is an error value (#DIV/0!)."""
+
+    formula: str
+    error: str | None = None
+
+    def __str__(self) -> str:
+        return self.error or ("=" + self.formula if self.formula else "=")
+
+
+@dataclass(frozen=True, slots=True)
 class Cell:
     value: object
     row: int  # 1-based, as the spreadsheet shows it (CSV: line number)
@@ -37,43 +54,157 @@ class Sheet:
 @dataclass
 class SourceFile:
     file_name: str
-    kind: str  # xlsx | csv
+    kind: str  # xlsx | xls | csv
     sheets: dict[str, Sheet]
     encoding: str | None = None
 
 
-def read_source_file(file_name: str, data: bytes) -> SourceFile:
-    suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
-    if suffix == ".csv":
-        return _read_csv(file_name, data)
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(file_name, data)
-    raise ParseError(
-        f"不支持的文件类型: {suffix or '无扩展名'}", f"unsupported file type: {suffix or 'no extension'}",
-        "请另存为 .xlsx 工作簿或 .csv 文件后重新报送", "save the file as .xlsx or .csv and submit it again",
-    )
+class Budget:
+    """Counts the rows and cells a file holds while it is read, and stops the reading past the limits."""
+
+    def __init__(self, limits: IntakeLimits):
+        self.limits = limits
+        self.rows = 0
+        self.cells = 0
+
+    def add_row(self, cells: int) -> None:
+        self.rows += 1
+        if self.rows > self.limits.max_rows:
+            raise ParseError(
+                f"数据行超过上限 {self.limits.max_rows:,} 行", f"more than {self.limits.max_rows:,} rows hold data",
+                "一份报表只报送一个单位、一个报告期的指标; 请删除多余的行, 或拆分后分别报送",
+                "a report carries one department's indicators for one period; remove the extra rows or split it",
+                rule="too_many_rows")
+        self.add_cells(cells)
+
+    def add_cells(self, cells: int) -> None:
+        self.cells += cells
+        if self.cells > self.limits.max_cells:
+            raise ParseError(
+                f"填有内容的单元格超过上限 {self.limits.max_cells:,} 个",
+                f"more than {self.limits.max_cells:,} cells hold data",
+                "请只保留模板中的工作表和列后重新报送", "keep only the template's sheets and columns and submit again",
+                rule="too_many_rows")
 
 
-def _read_xlsx(file_name: str, data: bytes) -> SourceFile:
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+def sheet_of(name: str, rows: dict[int, dict[int, Cell]], merges: list[tuple[int, int, int, int]],
+             budget: Budget) -> Sheet:
+    """A sheet from its cells by row and column, each merged range (min_col, min_row, max_col, max_row; 1-based,
+    inclusive) giving its top-left value to every cell it covers within the rows and columns that hold data:
+    a merge over a whole column costs no more than the data beside it."""
+    if merges and rows:
+        last_row = max(rows)
+        last_column = max(max(cells) for cells in rows.values())
+        coverage = Budget(budget.limits)  # merged ranges over more cells than a report can have are refused
+        for min_col, min_row, max_col, max_row in merges:
+            origin = rows.get(min_row, {}).get(min_col)
+            if origin is None:
+                continue
+            for row in range(min_row, min(max_row, last_row) + 1):
+                columns = range(min_col, min(max_col, last_column) + 1)
+                coverage.add_cells(len(columns))
+                cells = rows.setdefault(row, {})
+                added = 0
+                for column in columns:
+                    if column not in cells:
+                        cells[column] = Cell(origin.value, row, column, origin.number_format)
+                        added += 1
+                if added:
+                    budget.add_row(added)
+                elif not cells:
+                    del rows[row]
+    return Sheet(name, [sorted(rows[r].values(), key=lambda cell: cell.column) for r in sorted(rows)])
+
+
+def suffix_of(file_name: str) -> str:
+    return "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+
+
+def read_source_file(file_name: str, data: bytes, limits: IntakeLimits = IntakeLimits()) -> SourceFile:
+    """The file's sheets. The bytes decide the format where they contradict the name (an .xls renamed .xlsx)."""
+    check_file_size(len(data), limits.max_file_bytes)
+    suffix = suffix_of(file_name)
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise unsupported(suffix)
+    if suffix != ".csv" or data[:4] == ZIP_MAGIC:
+        kind = workbook_kind(data)
+        if kind == "xlsx":
+            from .xlsx_reader import read_xlsx
+
+            return SourceFile(file_name, "xlsx", _by_name(read_xlsx(data, limits)))
+        if kind == "xls":
+            from .xls_reader import read_xls
+
+            return SourceFile(file_name, "xls", _by_name(read_xls(data, limits)))
+        if suffix != ".csv":
+            raise not_a_workbook(data)
+    return read_csv(file_name, data, limits)
+
+
+def workbook_kind(data: bytes) -> str | None:
+    if data[:4] == ZIP_MAGIC:
+        return "xlsx"
+    if data[:8] == OLE_MAGIC:
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise ParseError("文件设有打开密码, 无法读取", "the workbook is password-protected",
+                             "在 Excel 或 WPS 中取消密码后另存为 .xlsx 再报送",
+                             "remove the password in Excel or WPS, save as .xlsx and submit again",
+                             rule="unreadable_file", technical="encrypted OOXML package")
+        return "xls"
+    return None
+
+
+def _by_name(sheets: list[Sheet]) -> dict[str, Sheet]:
+    named: dict[str, Sheet] = {}
+    for sheet in sheets:
+        named.setdefault(sheet.name, sheet)
+    return named
+
+
+def check_file_size(size: int, limit: int) -> None:
+    if size > limit:
         raise ParseError(
-            "文件无法打开, 不是有效的 .xlsx 工作簿", "the file cannot be opened as an .xlsx workbook",
-            "用 Excel 或 WPS 打开后另存为 .xlsx 再报送", "open it in Excel or WPS, save as .xlsx and submit again",
-        ) from exc
-    sheets: dict[str, Sheet] = {}
-    for worksheet in workbook.worksheets:
-        sheet = Sheet(worksheet.title.strip())
-        for row in worksheet.iter_rows():
-            sheet.rows.append(
-                [Cell(c.value, c.row, c.column, c.number_format) for c in row if c.value is not None]
-            )
-        sheets[sheet.name] = sheet
-    return SourceFile(file_name, "xlsx", sheets)
+            f"文件过大: {size / MIB:.1f} MB, 上限 {limit / MIB:.0f} MB",
+            f"the file is too large: {size / MIB:.1f} MB, the limit is {limit / MIB:.0f} MB",
+            "删除模板以外的工作表、图片和格式后另存再报送; 企业月报请用 CSV 或 Parquet",
+            "remove sheets, pictures and formatting the template does not need and save again",
+            rule="file_too_large")
 
 
-def _read_csv(file_name: str, data: bytes) -> SourceFile:
+def unsupported(suffix: str) -> ParseError:
+    return ParseError(
+        f"不支持的文件类型: {suffix or '无扩展名'}", f"unsupported file type: {suffix or 'no extension'}",
+        "请另存为 .xlsx 工作簿或 .csv 文件后重新报送", "save the file as .xlsx or .csv and submit again",
+        rule="unreadable_file")
+
+
+def not_a_workbook(data: bytes) -> ParseError:
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table")) or b"<html" in head:
+        what_zh, what_en = "这是网页(HTML)格式的文件, 只是扩展名为表格", "this is a web page (HTML) named like a workbook"
+    else:
+        what_zh, what_en = "文件无法打开, 不是有效的 Excel 工作簿", "the file cannot be opened as an Excel workbook"
+    return ParseError(what_zh, what_en, "用 Excel 或 WPS 打开后另存为 .xlsx 再报送",
+                      "open it in Excel or WPS, save as .xlsx and submit again", rule="unreadable_file",
+                      technical=f"first bytes: {data[:8].hex()}")
+
+
+def damaged(exc: BaseException, what_zh: str = "文件已损坏或不完整, 无法读取",
+            what_en: str = "the file is damaged or incomplete and cannot be read") -> ParseError:
+    """What a submitter can do about a file no reader could read; the exception is for the data team."""
+    return ParseError(
+        what_zh, what_en,
+        "用 Excel 或 WPS 打开文件后重新保存(另存为 .xlsx)再报送; 如文件在传输中被截断, 请重新发送原文件",
+        "open the file in Excel or WPS and save it again (as .xlsx); if it was cut off in transfer, send it again",
+        rule="unreadable_file", technical=technical(exc))
+
+
+def technical(exc: BaseException) -> str:
+    text = str(exc).replace("\n", " ")
+    return f"{type(exc).__module__}.{type(exc).__qualname__}: {text[:300]}".removeprefix("builtins.")
+
+
+def read_csv(file_name: str, data: bytes, limits: IntakeLimits = IntakeLimits()) -> SourceFile:
     for encoding in CSV_ENCODINGS:
         try:
             text = data.decode(encoding)
@@ -84,13 +215,22 @@ def _read_csv(file_name: str, data: bytes) -> SourceFile:
         raise ParseError(
             "CSV 文件编码无法识别", "the CSV encoding is not UTF-8 or GBK/GB18030",
             "用 Excel 另存为 CSV (UTF-8) 再报送", "save it from Excel as CSV UTF-8 and submit again",
-        )
+            rule="unreadable_file")
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
+    # One field may be as long as the file may be: csv's default limit (128 KiB) is not the file's to break.
+    csv.field_size_limit(max(csv.field_size_limit(), limits.max_file_bytes))
     sheet = Sheet("指标")
-    for line_no, values in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        sheet.rows.append([Cell(v, line_no, i) for i, v in enumerate(values, start=1) if v.strip() != ""])
+    budget = Budget(limits)
+    try:
+        for line_no, values in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+            cells = [Cell(v, line_no, i) for i, v in enumerate(values, start=1) if v.strip() != ""]
+            if cells:
+                budget.add_row(len(cells))
+                sheet.rows.append(cells)
+    except csv.Error as exc:
+        raise damaged(exc, "CSV 文件格式有误, 无法读取", "the CSV file is malformed") from exc
     return SourceFile(file_name, "csv", {sheet.name: sheet}, encoding)

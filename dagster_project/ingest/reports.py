@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +14,7 @@ from .issues import ERROR
 from .landing import SubmissionRecord
 from .submission import ParsedSubmission
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what a workbook's XML cannot hold
 _STATUS = {"accepted": "已接收 / accepted", "rejected": "已退回 / rejected"}
 _SEVERITY = {ERROR: "强制性错误 / hard error", "warning": "核实性提示 / soft finding"}
 
@@ -23,10 +25,30 @@ th{background:#eef}.error{background:#fee}.warning{background:#ffd}.en{color:#66
 """
 
 
-def render_report(record: SubmissionRecord, parsed: ParsedSubmission, department_name: str | None) -> str:
+def _superseded_words(superseded_by: tuple | None) -> tuple[str, str] | None:
+    if superseded_by is None:
+        return None
+    _submission_id, file_name, sent_date = superseded_by
+    dated_zh = f"(报出日期 {sent_date})" if sent_date else ""
+    dated_en = f" (sent {sent_date})" if sent_date else ""
+    return (f"已接收, 但已被“{file_name}”{dated_zh}取代", f"accepted but superseded by {file_name}{dated_en}")
+
+
+def render_report(record: SubmissionRecord, parsed: ParsedSubmission, department_name: str | None,
+                  superseded_by: tuple | None = None) -> str:
+    """superseded_by: (submission_id, file_name, sent_date) of the accepted submission for the same department
+    and period that already outranks this one."""
     e = html.escape
     status = _STATUS[record.status]
-    if record.status == "rejected":
+    superseded = _superseded_words(superseded_by)
+    if superseded:
+        status = f"{superseded[0]} / {superseded[1]}"
+        verdict = (f"本文件已接收并存档, 但同一单位同一报告期已有报出日期更晚(或同日更晚收到)的报送“{superseded_by[1]}”, "
+                   "以该报送为准。如本文件才是更正版, 请修改报出日期后重新报送。",
+                   f"This file was accepted and kept, but {superseded_by[1]} for the same department and period "
+                   "was sent later (or arrived later on the same date) and counts. If this file is the correction, "
+                   "fix its 报出日期 and submit it again.")
+    elif record.status == "rejected":
         verdict = ("本文件存在强制性错误, 整份退回, 未写入数据库; 之前已接收的数据保持不变。请按下表修改后重新报送。",
                    "This file has hard errors and was rejected whole: nothing of it entered the warehouse and "
                    "earlier accepted data is unchanged. Fix the cells below and submit again.")
@@ -51,13 +73,14 @@ def render_report(record: SubmissionRecord, parsed: ParsedSubmission, department
         f'<tr class="{i.severity}"><td>{e(_SEVERITY[i.severity])}</td><td>{e(i.sheet)}</td>'
         f"<td>{'' if i.row is None else i.row}</td><td>{e(i.column)}</td><td>{e(i.cell)}</td>"
         f"<td>{e(i.value_text)}</td><td>{e(i.problem_zh)}<div class=en>{e(i.problem_en)}</div></td>"
-        f"<td>{e(i.fix_zh)}<div class=en>{e(i.fix_en)}</div></td><td><code>{e(i.rule)}</code></td></tr>"
+        f"<td>{e(i.fix_zh)}<div class=en>{e(i.fix_en)}</div></td><td><code>{e(i.rule)}</code>"
+        f"{f'<div class=en>{e(i.technical)}</div>' if i.technical else ''}</td></tr>"
         for i in parsed.issues
     )
     issues = (
         "<table><tr><th>级别 / severity</th><th>工作表 / sheet</th><th>行 / row</th><th>列 / column</th>"
         "<th>单元格 / cell</th><th>填报内容 / as written</th><th>问题 / problem</th>"
-        f"<th>处理建议 / what to do</th><th>规则 / rule</th></tr>{issue_rows}</table>"
+        f"<th>处理建议 / what to do</th><th>规则 / rule · 技术信息 / technical</th></tr>{issue_rows}</table>"
         if parsed.issues else ""
     )
     return (
@@ -70,18 +93,21 @@ def render_report(record: SubmissionRecord, parsed: ParsedSubmission, department
 
 ISSUE_COLUMNS = ("级别 / severity", "工作表 / sheet", "行 / row", "列 / column", "单元格 / cell",
                  "填报内容 / as written", "问题 / problem", "Problem (English)", "处理建议 / what to do",
-                 "What to do (English)", "规则 / rule")
+                 "What to do (English)", "规则 / rule", "技术信息 / technical")
 
 
-def render_report_xlsx(record: SubmissionRecord, parsed: ParsedSubmission, department_name: str | None) -> bytes:
+def render_report_xlsx(record: SubmissionRecord, parsed: ParsedSubmission, department_name: str | None,
+                       superseded_by: tuple | None = None) -> bytes:
     """The same report as a workbook the submitter opens in Excel or WPS."""
+    superseded = _superseded_words(superseded_by)
     wb = openpyxl.Workbook()
     summary = wb.active
     summary.title = "审核结果"
     for label, value in (
         ("文件 / file", record.file_name), ("SHA-256", record.sha256),
         ("报送单位 / department", department_name or ""), ("报告期 / period", record.period_code or ""),
-        ("结果 / outcome", _STATUS[record.status]), ("数据行 / data rows", record.n_rows),
+        ("结果 / outcome", " / ".join(superseded) if superseded else _STATUS[record.status]),
+        ("数据行 / data rows", record.n_rows),
         ("强制性错误 / hard errors", record.n_errors), ("核实性提示 / soft findings", record.n_warnings),
     ):
         summary.append([label, _safe_cell(value)])
@@ -95,11 +121,11 @@ def render_report_xlsx(record: SubmissionRecord, parsed: ParsedSubmission, depar
     for issue in parsed.issues:
         sheet.append([_safe_cell(v) for v in (
             _SEVERITY[issue.severity], issue.sheet, issue.row, issue.column, issue.cell, issue.value_text,
-            issue.problem_zh, issue.problem_en, issue.fix_zh, issue.fix_en, issue.rule)])
+            issue.problem_zh, issue.problem_en, issue.fix_zh, issue.fix_en, issue.rule, issue.technical)])
         for cell in sheet[sheet.max_row]:
             cell.fill = fills[issue.severity]
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEFGHIJK", (18, 10, 6, 12, 8, 16, 40, 40, 40, 40, 24)):
+    for letter, width in zip("ABCDEFGHIJKL", (18, 10, 6, 12, 8, 16, 40, 40, 40, 40, 24, 40)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
@@ -108,8 +134,12 @@ def render_report_xlsx(record: SubmissionRecord, parsed: ParsedSubmission, depar
 
 
 def _safe_cell(value: object) -> object:
-    """Text from a submission is data: a leading = + - @ must not become a formula in Excel."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    """Text from a submission is data: a leading = + - @ must not become a formula in Excel, and control
+    characters (which a workbook cannot hold) are shown as their code points."""
+    if not isinstance(value, str):
+        return value
+    value = _CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    if value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
 

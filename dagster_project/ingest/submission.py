@@ -19,7 +19,7 @@ from ..parsing.periods import Period, parse_date, parse_period
 from ..parsing.text import clean_text, is_blank
 from ..parsing.values import ParsedValue, parse_value
 from .issues import ERROR, WARNING, Issue
-from .reading import Cell, Sheet, SourceFile
+from .reading import Cell, Sheet, SourceFile, UnusableFormula
 
 COVER_SHEET, INDICATOR_SHEET, CLUSTER_SHEET = "封面", "指标", "集群产值"
 INDICATOR_REQUIRED = ("指标名称", "统计范围", "数据类型", "数值")
@@ -59,6 +59,12 @@ class ValueRow:
     source_row: int
     source_cell: str
 
+    def add_flag(self, rule: str) -> None:
+        """A soft finding on this value: quality_flag lists the rules, each marked explained when 说明 is filled."""
+        flags = set(self.quality_flag.split(";")) if self.quality_flag else set()
+        flags.add(("explained:" if self.explanation else "") + rule)
+        self.quality_flag = ";".join(sorted(flags))
+
 
 @dataclass
 class ParsedSubmission:
@@ -72,6 +78,7 @@ class ParsedSubmission:
     periods: dict[str, Period] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     n_rows: int = 0
+    cover_where: dict[str, dict] = field(default_factory=dict)  # 报告期 / 报出日期 -> where the cover has it
 
     @property
     def errors(self) -> list[Issue]:
@@ -114,7 +121,7 @@ def parse_submission(source: SourceFile, catalog: Catalog) -> ParsedSubmission:
     if table is not None and _has_columns(table, INDICATOR_REQUIRED, result):
         for row in table.rows:
             _read_indicator_row(table, row, catalog, result)
-    if source.kind == "xlsx" and (cluster_sheet := _sheet(source, CLUSTER_SHEET)) is not None:
+    if source.kind != "csv" and (cluster_sheet := _sheet(source, CLUSTER_SHEET)) is not None:
         cluster_table = _find_table(cluster_sheet, "产业集群", result)
         if cluster_table is not None:
             _read_cluster_table(cluster_table, catalog, result)
@@ -154,15 +161,21 @@ def _find_table(sheet: Sheet, key_column: str, result: ParsedSubmission) -> Tabl
     for index, cells in enumerate(sheet.rows[:20]):
         headers = {clean_text(c.value): c.column for c in cells if not is_blank(c.value)}
         if key_column in headers:
+            names = {column: name for name, column in headers.items()}
             rows = [{c.column: c for c in r} for r in sheet.rows[index + 1:]]
             header_row = cells[0].row
-            return Table(sheet.name, headers, header_row, [r for r in rows if r])
+            return Table(sheet.name, headers, header_row, [r for r in rows if r and not _repeats_header(r, names)])
     result.issues.append(Issue(
         ERROR, "missing_header", f"工作表“{sheet.name}”中找不到表头(含“{key_column}”列)",
         f"no header row with column {key_column} in sheet {sheet.name}",
         "表头应在第一行或标题行下方, 列名与模板一致", "put the template's header row at the top, below any title row",
         sheet=sheet.name))
     return None
+
+
+def _repeats_header(row: dict[int, Cell], names: dict[int, str]) -> bool:
+    """A header cell merged down over two rows fills the second with the same names: not a data row."""
+    return all(names.get(column) == clean_text(cell.value) for column, cell in row.items())
 
 
 def _has_columns(table: Table, required: tuple[str, ...], result: ParsedSubmission) -> bool:
@@ -188,6 +201,8 @@ def _is_note_row(row: dict[int, Cell]) -> bool:
 def _read_cover(sheet: Sheet, catalog: Catalog, result: ParsedSubmission) -> None:
     fields: dict[str, Cell] = {}
     for cells in sheet.rows:
+        if _report_formulas(sheet.name, {c.column: c for c in cells}, {}, result):
+            continue
         if len(cells) >= 2:
             fields.setdefault(_cover_label(cells[0].value), cells[1])
         elif len(cells) == 1:
@@ -241,12 +256,14 @@ def _apply_cover(fields: dict[str, Cell], sheet: str, catalog: Catalog, result: 
     if (cell := fields.get("报送单位")) is not None and not is_blank(cell.value):
         result.department_code = _resolve(catalog.departments, cell, sheet, "报送单位", "unknown_department", result)
     if (cell := fields.get("报告期")) is not None and not is_blank(cell.value):
+        result.cover_where["报告期"] = _where(sheet, cell, "报告期")
         try:
             result.period = parse_period(cell.value)
             result.use_period(result.period)
         except ParseError as exc:
             result.issues.append(Issue.from_parse_error(exc, "unknown_period", **_where(sheet, cell, "报告期")))
     if (cell := fields.get("报出日期")) is not None and not is_blank(cell.value):
+        result.cover_where["报出日期"] = _where(sheet, cell, "报出日期")
         try:
             result.sent_date = parse_date(cell.value)
         except ParseError as exc:
@@ -263,6 +280,8 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
     if _is_note_row(row) or all(is_blank(c.value) for c in row.values()):
         return
     result.n_rows += 1
+    if _report_formulas(table.sheet, row, table.columns, result):
+        return
     errors_before = len(result.errors)
     first = next(iter(row.values()))
     missing = [c for c in INDICATOR_REQUIRED if is_blank(table.value(row, c))]
@@ -340,6 +359,8 @@ def _read_cluster_table(table: Table, catalog: Catalog, result: ParsedSubmission
         if _is_note_row(row) or all(is_blank(c.value) for c in row.values()):
             continue
         result.n_rows += 1
+        if _report_formulas(table.sheet, row, table.columns, result):
+            continue
         errors_before = len(result.errors)
         first = next(iter(row.values()))
         cluster_cell = table.cell(row, "产业集群")
@@ -468,6 +489,32 @@ def _drop_exact_repeats(result: ParsedSubmission, catalog: Catalog) -> None:
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+def _report_formulas(sheet: str, row: dict[int, Cell], columns: dict[str, int], result: ParsedSubmission) -> bool:
+    """A formula whose result was not saved, or is an error value, is an error in any column: its value is
+    unknown, never taken as blank. Returns whether the row had one."""
+    names = {column: name for name, column in columns.items()}
+    found = False
+    for cell in row.values():
+        if not isinstance(cell.value, UnusableFormula):
+            continue
+        found = True
+        where = _where(sheet, cell, names.get(cell.column, ""), str(cell.value))
+        if cell.value.error:
+            result.issues.append(Issue(
+                ERROR, "formula_error", f"公式计算结果为错误值 {cell.value.error}",
+                f"the formula's result is the error value {cell.value.error}",
+                "修正公式或改填数值后, 在 Excel 或 WPS 中保存再报送",
+                "correct the formula or type the value, save in Excel or WPS and submit again", **where))
+        else:
+            result.issues.append(Issue(
+                ERROR, "formula_without_result", "公式未保存计算结果, 无法读取其数值",
+                "the formula's result was not saved, so its value is unknown",
+                "用 Excel 或 WPS 打开文件, 保存后再报送(由其他程序生成的文件常缺少计算结果)",
+                "open the file in Excel or WPS and save it again (files made by other programs often lack "
+                "the results), then submit it", **where))
+    return found
+
 
 def _resolve(table: NameTable, cell: Cell, sheet: str, column: str, rule: str, result: ParsedSubmission) -> str | None:
     code = table.resolve(cell.value)

@@ -27,6 +27,9 @@ _SIGN_WORDS = [
 ]
 _SUFFIX_COMPARATORS = [("以上", ">="), ("以下", "<="), ("以内", "<="), ("左右", "~"), ("余", ">"), ("多", ">")]
 _MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+# Minus as word processors and input methods type it (− U+2212, – en dash, — em dash, ‐ ‑ ‒ hyphens; the
+# full-width － is "-" after NFKC): a minus only directly before a number and not after one, so 1—2 stays a range.
+_TYPED_MINUS = re.compile(r"(?<![\d.])[−–—‐‑‒](?=\d)")
 
 _NUMBER = r"\d+(?:\.\d+)?"
 _SHAPE = re.compile(
@@ -64,10 +67,12 @@ def parse_value(raw: object, number_format: str | None = None) -> ParsedValue:
     if not text:
         raise ParseError("数值为空", "the value is empty", "填写数值", "fill in the value")
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # thousands separators: 1,600
+    text = _TYPED_MINUS.sub("-", text)
+    text = re.sub(r"(?<=\d)。(?=\d)", ".", text)  # the full stop an input method types for a decimal point
     text = text.replace("第", "", 1) if text.startswith("第") else text
     match = _SHAPE.fullmatch(text)
     if not match:
-        raise _unreadable(text)
+        raise _unreadable(text, _first_digit(text))
 
     comparators: list[str] = []
     sign = -1 if match["sign"] == "-" else 1
@@ -85,27 +90,27 @@ def parse_value(raw: object, number_format: str | None = None) -> ParsedValue:
                     pre = pre[len(word):]
                     break
             else:
-                raise _unreadable(text)
+                raise _unreadable(text, len(match["pre"]) - len(pre))
 
     a = Decimal(match["a"]) * sign
     if match["frac"]:
         b = Decimal(match["b"])
         if b == 0:
             raise ParseError(f"分母为零: {text}", f"zero denominator: {text}", "改写为百分数", "write it as a percentage")
-        unit_text, multiplier, suffix = _split_rest(match["rest"])
+        unit_text, multiplier, suffix = _split_rest(match["rest"], text, match.start("rest"))
         comparators += suffix
         if unit_text or multiplier != 1:
-            raise _unreadable(text)
+            raise _unreadable(text, match.start("rest"))
         return ParsedValue(value=a / b, comparator=_one_comparator(comparators, text), is_fraction=True)
 
     if match["sep"]:
         upper = Decimal(match["c"])
-        unit_text, multiplier, suffix = _split_rest(match["rest"])
+        unit_text, multiplier, suffix = _split_rest(match["rest"], text, match.start("rest"))
         unit_a = match["unit_a"] or ""
         if unit_a and unit_text and unit_a != unit_text:
-            raise _unreadable(text)
+            raise _unreadable(text, match.start("rest"))
         if match["mult_a"] and _MULTIPLIERS[match["mult_a"]] != multiplier:
-            raise _unreadable(text)
+            raise _unreadable(text, match.start("mult_a"))
         if comparators or suffix:
             raise ParseError(
                 f"区间不能再带限定词: {text}", f"a range cannot carry another qualifier: {text}",
@@ -119,15 +124,16 @@ def parse_value(raw: object, number_format: str | None = None) -> ParsedValue:
         return ParsedValue(value=a, upper=upper, comparator="range", multiplier=multiplier,
                            unit_text=unit_text or unit_a)
 
-    unit_text, multiplier, suffix = _split_rest(match["rest"])
+    unit_text, multiplier, suffix = _split_rest(match["rest"], text, match.start("rest"))
     comparators += suffix
     return ParsedValue(value=a, comparator=_one_comparator(comparators, text), multiplier=multiplier,
                        unit_text=unit_text)
 
 
-def _split_rest(rest: str) -> tuple[str, Decimal, list[str]]:
-    """What follows the number: [万|亿] [余|多] unit [以上|以下|左右|余]."""
+def _split_rest(rest: str, text: str, offset: int) -> tuple[str, Decimal, list[str]]:
+    """What follows the number: [万|亿] [余|多] unit [以上|以下|左右|余]. offset: where rest starts in text."""
     comparators: list[str] = []
+    whole = rest
     multiplier = Decimal(1)
     if rest[:1] in _MULTIPLIERS:
         multiplier = _MULTIPLIERS[rest[0]]
@@ -144,8 +150,8 @@ def _split_rest(rest: str) -> tuple[str, Decimal, list[str]]:
                 comparators.append(comparator)
                 rest = rest[len(word):]
                 changed = True
-    if re.search(r"\d", rest):
-        raise _unreadable(rest)
+    if digit := re.search(r"\d", rest):  # a second number: the character before it broke the first
+        raise _unreadable(text, offset + whole.index(rest) + max(digit.start() - 1, 0))
     return rest, multiplier, comparators
 
 
@@ -161,9 +167,24 @@ def _one_comparator(comparators: list[str], text: str) -> str:
     return distinct.pop()
 
 
-def _unreadable(text: str) -> ParseError:
+def _first_digit(text: str) -> int | None:
+    """Where reading stops in a text with no readable number: its first character that is not a digit."""
+    if not re.search(r"\d", text):
+        return None
+    return next(i for i, ch in enumerate(text) if not (ch.isdigit() or ch in ".+-"))
+
+
+def _unreadable(text: str, at: int | None = None) -> ParseError:
+    """The message names the character reading stopped at (its code point too: look-alikes such as the
+    letter O for 0 or a stray dash are invisible in a report)."""
+    if at is None or not 0 <= at < len(text):
+        where_zh, where_en = "未找到数字", "no number found"
+    else:
+        ch = text[at]
+        where_zh = f"第{at + 1}个字符“{ch}”(U+{ord(ch):04X})无法识别"
+        where_en = f"stopped at character {at + 1}, '{ch}' (U+{ord(ch):04X})"
     return ParseError(
-        f"无法识别的数值: {text}", f"cannot read the value: {text}",
+        f"无法识别的数值: {text}({where_zh})", f"cannot read the value: {text} ({where_en})",
         "填写数字, 可带限定词和单位, 如 270余、超过80%、1—2、≥210、约7、1.5亿",
         "enter a number, optionally with a qualifier and unit, e.g. 270余, 超过80%, 1—2, ≥210, 约7, 1.5亿",
     )

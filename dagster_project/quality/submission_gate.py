@@ -159,9 +159,8 @@ def finish_gate(pending: PendingGate | None, catalog: Catalog) -> None:
             if finding.severity != "critical":
                 soft.setdefault(index, set()).add(finding.rule)
     for index, rules in soft.items():
-        row = parsed.rows[index]
-        prefix = "explained:" if row.explanation else ""
-        row.quality_flag = ";".join(prefix + rule for rule in sorted(rules))
+        for rule in rules:
+            parsed.rows[index].add_flag(rule)
 
     if pending.totals_findings is not None:
         for finding in pending.totals_findings.result():

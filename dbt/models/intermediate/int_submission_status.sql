@@ -1,6 +1,8 @@
 -- Supersession (docs/architecture.md): among the accepted submissions of one
--- department and period the latest wins, ordered by sent_date (nulls first),
--- then received_at, then file_name. The other accepted ones are 'superseded'.
+-- department and period the latest wins, ordered by a trusted sent_date (none
+-- last; a date after the arrival plus a day of clock skew is not trusted), then
+-- received_at, then file_name. The other accepted ones are 'superseded'.
+-- Ingestion ranks the same way (ingest/landing.py, recency_key).
 with
 
 submissions as (
@@ -21,7 +23,10 @@ accepted_ranked as (
     window latest_first as (
         partition by department_code, period_code
         order by
-            sent_date desc nulls last,
+            case
+                when sent_date <= cast(received_at + interval '1 day' as date)
+                    then sent_date
+            end desc nulls last,
             received_at desc nulls last,
             {{ sort_text('file_name') }} desc nulls last,
             {{ sort_text('submission_id') }} desc nulls last
