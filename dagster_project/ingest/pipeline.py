@@ -38,7 +38,7 @@ from .landing import (
     warehouse_lock,
 )
 from .reading import ZIP_MAGIC, damaged, read_source_file, suffix_of
-from .reports import render_report, render_report_xlsx, write_report
+from .reports import render_plain_report, render_report, render_report_xlsx, write_report
 from .submission import ParsedSubmission, parse_submission
 
 
@@ -287,7 +287,10 @@ def _reject_unreadable(settings: Settings, catalog: Catalog, con: Connection, re
         record = replace(record, archive_path=None)
     else:
         archive_bytes(settings, received, record.archive_path)
-    _write_reports(settings, catalog, record, parsed)
+    try:
+        _write_reports(settings, catalog, record, parsed)
+    except Exception:  # noqa: BLE001 - reporting itself failed: the plainest page still tells the submitter
+        write_report(settings.data_dir / record.report_path, render_plain_report(record, parsed))
     land_submission(con, record, parsed)
     return FileOutcome(received.file.name, record.submission_id, "rejected", n_errors=1,
                        report_path=record.report_path)

@@ -91,9 +91,19 @@ def render_report(record: SubmissionRecord, parsed: ParsedSubmission, department
     )
 
 
+def render_plain_report(record: SubmissionRecord, parsed: ParsedSubmission) -> str:
+    """The last resort when the full report could not be made: the file, the outcome and each problem."""
+    e = html.escape
+    lines = "".join(f"<li>{e(i.problem_zh)} / {e(i.problem_en)}<br>{e(i.fix_zh)} / {e(i.fix_en)}"
+                    f"<br><code>{e(i.rule)}</code> {e(i.technical)}</li>" for i in parsed.issues)
+    return (f"<!doctype html><html lang=zh-CN><head><meta charset=utf-8><title>报送审核报告</title></head><body>"
+            f"<h1>报送审核报告 / Submission review report</h1><p>{e(record.file_name)} · {e(record.sha256)}</p>"
+            f"<p>{e(_STATUS[record.status])}</p><ul>{lines}</ul></body></html>")
+
+
 ISSUE_COLUMNS = ("级别 / severity", "工作表 / sheet", "行 / row", "列 / column", "单元格 / cell",
                  "填报内容 / as written", "问题 / problem", "Problem (English)", "处理建议 / what to do",
-                 "What to do (English)", "规则 / rule", "技术信息 / technical")
+                 "What to do (English)", "技术信息 / technical", "规则 / rule")
 
 
 def render_report_xlsx(record: SubmissionRecord, parsed: ParsedSubmission, department_name: str | None,
@@ -121,11 +131,11 @@ def render_report_xlsx(record: SubmissionRecord, parsed: ParsedSubmission, depar
     for issue in parsed.issues:
         sheet.append([_safe_cell(v) for v in (
             _SEVERITY[issue.severity], issue.sheet, issue.row, issue.column, issue.cell, issue.value_text,
-            issue.problem_zh, issue.problem_en, issue.fix_zh, issue.fix_en, issue.rule, issue.technical)])
+            issue.problem_zh, issue.problem_en, issue.fix_zh, issue.fix_en, issue.technical, issue.rule)])
         for cell in sheet[sheet.max_row]:
             cell.fill = fills[issue.severity]
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEFGHIJKL", (18, 10, 6, 12, 8, 16, 40, 40, 40, 40, 24, 40)):
+    for letter, width in zip("ABCDEFGHIJKL", (18, 10, 6, 12, 8, 16, 40, 40, 40, 40, 40, 24)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
