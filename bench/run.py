@@ -34,6 +34,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(ROOT))
 
 from dagster_project.storage import duckdb_config  # noqa: E402
+from intake import measure_intake, write_intake_doc  # noqa: E402
 from measure import (CLK_TCK, Measurement, load_average, machine_busy_seconds, measure, tree_pids,  # noqa: E402
                      tree_rss, wait_until_quiet)
 
@@ -698,6 +699,10 @@ def main() -> int:
                         help="measure the nightly job on the bundled sample again (e.g. when other work overlapped "
                              "it) and update data/bench/results.json and docs/benchmarks.md; the earlier "
                              "measurement stays listed")
+    parser.add_argument("--only-intake", action="store_true",
+                        help="measure only what one costly file adds to the nightly job on the sample, and write "
+                             "that part of docs/benchmarks.md")
+    parser.add_argument("--no-intake", action="store_true", help="skip the costly files beside the sample")
     parser.add_argument("--quiet-wait", type=float, default=QUIET_WAIT,
                         help="before each measurement, wait at most this many seconds for other work on the "
                              "machine to stop (default %(default)s; 0: never wait)")
@@ -719,6 +724,10 @@ def main() -> int:
                                            encoding="utf-8")
         write_doc(results)
         log(f"nightly job measured again: {results['nightly'].wall_s:.1f} s; wrote {DOC.relative_to(ROOT)}")
+        return 0
+    if args.only_intake:
+        write_intake_doc(DOC, MARKER, measure_intake(run_pipeline, DATA, ROOT / "sources" / "inbox"))
+        log(f"intake measured; wrote its part of {DOC.relative_to(ROOT)}")
         return 0
     scales = [s.strip() for s in (args.scales or ("district,city" if args.quick else ",".join(SCALES))).split(",")
               if s.strip()]
@@ -748,6 +757,9 @@ def main() -> int:
     # (e) the nightly job on the bundled sample
     if not args.no_nightly:
         results["nightly"] = run_pipeline("nightly-sample", None)
+
+    if not args.no_intake:
+        write_intake_doc(DOC, MARKER, measure_intake(run_pipeline, DATA, ROOT / "sources" / "inbox"))
 
     # fixed overhead: an inbox with no files
     empty = DATA / "empty-inbox"

@@ -85,9 +85,10 @@ def html_as_xls(path: Path) -> Path:
 
 # --- costly -------------------------------------------------------------------------------------
 
-def inflating_workbook(path: Path, inflated_bytes: int) -> Path:
+def inflating_workbook(path: Path, inflated_bytes: int, repetitive: bool = False) -> Path:
     """A small workbook whose sheet XML inflates to inflated_bytes: rows of formatted empty cells (written as
-    a stream: the generator holds one block at a time)."""
+    a stream: the generator holds one block at a time). repetitive: the same bytes over and over (rows without
+    numbers), which compress some 300 times, as a deliberate bomb does; otherwise numbered rows (~10 times)."""
     good_workbook(path)
     with zipfile.ZipFile(path) as source:
         parts = [(info.filename, source.read(info)) for info in source.infolist()]
@@ -101,8 +102,9 @@ def inflating_workbook(path: Path, inflated_bytes: int) -> Path:
                 member.write(head)
                 written, number = len(data), 1000
                 while written < inflated_bytes:
-                    block = b"".join(b'<row r="%d"><c r="A%d" s="0"/></row>' % (n, n)
-                                     for n in range(number, number + 10_000))
+                    block = (b'<row><c s="0"/></row>' * 10_000 if repetitive else
+                             b"".join(b'<row r="%d"><c r="A%d" s="0"/></row>' % (n, n)
+                                      for n in range(number, number + 10_000)))
                     member.write(block)
                     written += len(block)
                     number += 10_000

@@ -354,3 +354,28 @@ def test_a_legacy_xls_workbook_loads_with_its_provenance(tmp_path, catalog):
         ("指标", "H2", "shuangqiao_edz", 12_000_000_000), ("指标", "H3", "shuangqiao_edz", 0.125),
         ("指标", "H4", "shuangqiao_edz", 3)]
     assert got[1][5] == "12.5%", "a percent-formatted cell is kept as it shows"
+
+
+# --- the whole nightly job ------------------------------------------------------------------------------------
+
+def test_the_nightly_job_publishes_the_sample_beside_every_kind_of_bad_file(tmp_path):
+    from tests.builders import SAMPLE_INBOX, copy_sample_inbox
+    from tests.pipeline_runs import run_nightly, snapshot
+
+    inbox = copy_sample_inbox(tmp_path / "inbox")
+    bad = [corpus.raw_ampersand(inbox / "未转义.xlsx"), corpus.damaged_stream(inbox / "损坏.xlsx"),
+           corpus.cut_off(inbox / "截断.xlsx"), corpus.formula_workbook(inbox / "公式.xlsx", "数值"),
+           corpus.html_as_xls(inbox / "网页.xls")]
+    (inbox / "链接.xlsx").symlink_to(inbox / "经信委2023年报(终版).xlsx")
+    good = [corpus.stray_cell(inbox / "远处格式.xlsx"), corpus.legacy_xls(inbox / "旧版.xls"),
+            corpus.long_field_csv(inbox / "超长字段.csv")]
+    run_nightly(inbox, tmp_path / "data")
+
+    marts = snapshot(tmp_path / "data")
+    status = {row["file_name"]: row["status"] for row in marts["fct_submission"]}
+    rejected = [p.name for p in bad] + ["链接.xlsx"]
+    assert {name: status.get(name) for name in rejected} == dict.fromkeys(rejected, "rejected")
+    assert all(status[p.name] in ("accepted", "superseded") for p in good)
+    sample = [p.name for p in SAMPLE_INBOX.rglob("*") if p.is_file()]
+    assert {name: status.get(name) for name in sample} == dict.fromkeys(sample, "accepted"), "the sample lands whole"
+    assert marts["fct_indicator_value"] and marts["fct_cluster_output"], "the marts are published"
