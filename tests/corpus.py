@@ -9,7 +9,6 @@ results. `python -m tests.corpus DIR` writes the whole corpus into DIR (for make
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import zipfile
 from pathlib import Path

@@ -157,12 +157,13 @@ WORK_OBJECTS = {"enterprise_load", "enterprise_rows", "enterprise_checked", "ent
 
 
 def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog: Catalog,
-                         limits: IntakeLimits = IntakeLimits()) -> EnterpriseResult:
-    """Reads and checks the file. Its rows are then in the temporary view `enterprise_checked` of engine
-    (over the temporary table `enterprise_rows`, the file read once), ready for land_enterprise_rows."""
+                         limits: IntakeLimits = IntakeLimits(), data: bytes | None = None) -> EnterpriseResult:
+    """Reads and checks the file (a workbook from data when given: the bytes checked). Its rows are then in
+    the temporary view `enterprise_checked` of engine (over the temporary table `enterprise_rows`, the file
+    read once), ready for land_enterprise_rows."""
     parsed = ParsedSubmission(path.name)
     drop_enterprise_work(engine)
-    source, cleanup = _readable_source(path, limits)
+    source, cleanup = _readable_source(path, limits, data)
     try:
         header = header_of(path) if path.suffix.lower() == ".parquet" else []
         load_kind = "view" if header and "file_row_number" not in header else "table"
@@ -359,14 +360,14 @@ def land_enterprise_rows(engine: duckdb.DuckDBPyConnection, con: Connection, sub
                 copy.write(chunk)
 
 
-def _readable_source(path: Path, limits: IntakeLimits):
+def _readable_source(path: Path, limits: IntakeLimits, data: bytes | None = None):
     """A DuckDB table expression for the file, and a cleanup for any temporary copy."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return f"read_parquet({sql_string(str(path))})", lambda: None
     if suffix in (".xlsx", ".xlsm"):
         # The workbook reader's limits and cells (saved formula results, merged ranges), as CSV for DuckDB.
-        sheets = list(read_source_file(path.name, path.read_bytes(), limits).sheets.values())
+        sheets = list(read_source_file(path.name, data or path.read_bytes(), limits).sheets.values())
         tmp = tempfile.NamedTemporaryFile(suffix=".csv", delete=False, mode="w", encoding="utf-8", newline="")
         with tmp:
             _write_sheet_csv(sheets[0] if sheets else None, tmp)

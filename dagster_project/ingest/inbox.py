@@ -141,6 +141,12 @@ def read_bytes(file: InboxFile, limit: int) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()
 
 
+def first_line(file: InboxFile, limit: int = 65536) -> bytes:
+    """The file's first line (at most limit bytes): a CSV's header."""
+    with os.fdopen(open_regular(file.path), "rb") as handle:
+        return handle.readline(limit)
+
+
 def copy_regular(file: InboxFile, target: Path, limit: int) -> str:
     """Copies the file (at most limit bytes) to target and returns the sha256 of the bytes copied."""
     fd = open_regular(file.path)

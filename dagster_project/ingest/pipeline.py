@@ -17,13 +17,13 @@ from ..storage import Connection, connect, sql_string
 from .enterprise import (
     drop_enterprise_work,
     ensure_enterprise_schema,
-    header_of,
+    csv_header,
     is_enterprise_header,
     land_enterprise_rows,
     load_enterprise_file,
     workbook_header,
 )
-from .inbox import KINDS_ZH, InboxFile, copy_regular, read_bytes, read_inbox
+from .inbox import KINDS_ZH, InboxFile, copy_regular, first_line, read_bytes, read_inbox
 from .issues import ERROR, Issue
 from ..quality.gx_runner import gx_runner
 from ..quality.date_rules import check_dates
@@ -87,27 +87,28 @@ def parse_file(file: InboxFile, catalog: Catalog, limits: IntakeLimits = IntakeL
 
 @dataclass
 class Received:
-    """A new file's bytes as checked: in memory (a workbook or an indicator CSV, within max_file_bytes) or
-    already copied into the archive (a CSV or Parquet file, possibly a large enterprise extract). What is
+    """A new file's bytes as checked: in memory (a workbook or an indicator CSV, within max_file_bytes) or,
+    for an enterprise extract (CSV or Parquet, possibly large), already copied into the archive. What is
     parsed is exactly what is archived, whatever happens to the inbox meanwhile."""
 
     file: InboxFile
     sha256: str
     data: bytes | None = None
     archived: Path | None = None
+    enterprise: bool = False
 
     @property
     def submission_id(self) -> str:
         return submission_id_for(self.sha256)
 
 
-STREAMED_SUFFIXES = (".csv", ".parquet")  # what an enterprise extract may be: copied, never held in memory
-
-
 def receive(settings: Settings, file: InboxFile) -> Received:
-    """Takes a new regular file's bytes once, within the limits (ParseError beyond them)."""
+    """Takes a new regular file's bytes once, within the limits (ParseError beyond them). Whether it is an
+    enterprise extract is told by its header: a Parquet file always is one, a CSV or workbook when its first
+    row holds 统一社会信用代码."""
     limits = settings.limits
-    if suffix_of(file.name) in STREAMED_SUFFIXES:
+    suffix = suffix_of(file.name)
+    if suffix == ".parquet" or (suffix == ".csv" and is_enterprise_header(csv_header(first_line(file)))):
         incoming = settings.archive_dir / ".incoming" / f"{os.getpid()}-{file.sha256[:16]}"
         try:
             sha256 = copy_regular(file, incoming, limits.max_enterprise_file_bytes)
@@ -116,20 +117,18 @@ def receive(settings: Settings, file: InboxFile) -> Received:
             os.replace(incoming, target)
         finally:
             incoming.unlink(missing_ok=True)
-        return Received(file, sha256, archived=target)
+        return Received(file, sha256, archived=target, enterprise=True)
     data, sha256 = read_bytes(file, limits.max_file_bytes)
-    return Received(file, sha256, data=data)
+    return Received(file, sha256, data=data, enterprise=_is_enterprise_workbook(file.name, data, limits))
 
 
-def is_enterprise(received: Received, limits: IntakeLimits) -> bool:
-    if received.archived is not None:
-        return is_enterprise_header(header_of(received.archived, limits))
-    if suffix_of(received.file.name) in (".xlsx", ".xlsm") and received.data[:4] == ZIP_MAGIC:
-        try:
-            return is_enterprise_header(workbook_header(received.data, limits))
-        except ParseError:
-            return False  # the indicator path reports what is wrong with it
-    return False
+def _is_enterprise_workbook(file_name: str, data: bytes, limits: IntakeLimits) -> bool:
+    if suffix_of(file_name) not in (".xlsx", ".xlsm") or data[:4] != ZIP_MAGIC:
+        return False
+    try:
+        return is_enterprise_header(workbook_header(data, limits))
+    except ParseError:
+        return False  # the indicator path reports what is wrong with it
 
 
 def archive_path_for(submission_id: str, file_name: str) -> str:
@@ -195,20 +194,17 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
                 continue
             try:
                 received = receive(settings, file)
-                enterprise = is_enterprise(received, settings.limits)
-                if enterprise:
+                if received.enterprise:
                     engine = engine or enterprise_engine(con, settings)
             except Exception as exc:  # noqa: BLE001
                 contain(position, received, lambda exc=exc: _raise(exc))
                 continue
-            if enterprise:
+            if received.enterprise:
                 contain(position, received,
                         lambda: process_enterprise_file(settings, catalog, con, engine, received, now))
                 drop_enterprise_work(engine)  # the file's rows are landed: free them before the next file
                 continue
             try:
-                if received.data is None:  # a CSV that is no enterprise extract: an indicator report after all
-                    received.data, _ = read_bytes(replace(file, path=received.archived), settings.limits.max_file_bytes)
                 parsed = parse_bytes(file.name, received.data, catalog, settings.limits)
                 gate = None
                 if parsed.rows:
@@ -332,7 +328,8 @@ def process_enterprise_file(settings: Settings, catalog: Catalog, con: Connectio
     file = received.file
     submission_id = received.submission_id
     archive_path = archive_path_for(submission_id, file.name)
-    loaded = load_enterprise_file(engine, received.archived, catalog, settings.limits)
+    archive_bytes(settings, received, archive_path)  # a workbook's bytes; an extract was copied there already
+    loaded = load_enterprise_file(engine, settings.data_dir / archive_path, catalog, settings.limits, received.data)
     parsed = loaded.parsed
     accepted = not parsed.errors
     report_path = f"reports/{submission_id}.html"
