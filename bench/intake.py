@@ -26,7 +26,9 @@ def costly_files(folder: Path) -> dict[str, Path]:
             p, 95 * 1024 * 1024),
         "formatted empty cell at XFD1048576": lambda p: corpus.stray_cell(p),
         "formatted empty cell at A1048576": lambda p: corpus.stray_cell(p, column=1),
-        "CSV at the row limit: 200,000 rows": lambda p: corpus.many_rows_csv(p.with_suffix(".csv"), 199_000),
+        "CSV at the row limit: 19,900 rows": lambda p: corpus.many_rows_csv(p.with_suffix(".csv"), 19_900),
+        "CSV of 18 MB, 300,000 rows: beyond the row limit": lambda p: corpus.many_rows_csv(p.with_suffix(".csv"),
+                                                                                            300_000),
         "CSV with a 15 MB field": lambda p: corpus.long_field_csv(p.with_suffix(".csv"), 5_000_000),
     }
     files = {}
@@ -38,9 +40,11 @@ def costly_files(folder: Path) -> dict[str, Path]:
 
 
 def measure_intake(run_pipeline, data_dir: Path, sample_inbox: Path) -> dict:
-    """run_pipeline(name, inbox) -> Measurement, as bench/run.py measures the nightly job."""
+    """run_pipeline(name, inbox) -> Measurement, as bench/run.py measures the nightly job. The sample alone
+    runs twice and the faster counts (single runs vary by a few seconds here)."""
     files = costly_files(data_dir / "intake-corpus")
-    results = {"sample": run_pipeline("intake-sample", sample_inbox), "files": {}}
+    alone = [run_pipeline(f"intake-sample-{n}", sample_inbox) for n in (1, 2)]
+    results = {"sample": min(alone, key=lambda m: (not m.ok, m.wall_s)), "files": {}}
     for number, (name, path) in enumerate(files.items(), start=1):
         inbox = data_dir / "intake-inbox"
         shutil.rmtree(inbox, ignore_errors=True)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections import Counter
 from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from .issues import ERROR
+from .issues import ERROR, Issue
 from .landing import SubmissionRecord
 from .submission import ParsedSubmission
 
+LISTED_PER_RULE = 200
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what a workbook's XML cannot hold
 _STATUS = {"accepted": "已接收 / accepted", "rejected": "已退回 / rejected"}
 _SEVERITY = {ERROR: "强制性错误 / hard error", "warning": "核实性提示 / soft finding"}
@@ -32,6 +34,22 @@ def _superseded_words(superseded_by: tuple | None) -> tuple[str, str] | None:
     dated_zh = f"(报出日期 {sent_date})" if sent_date else ""
     dated_en = f" (sent {sent_date})" if sent_date else ""
     return (f"已接收, 但已被“{file_name}”{dated_zh}取代", f"accepted but superseded by {file_name}{dated_en}")
+
+
+def listed_issues(issues: list[Issue]) -> list[Issue]:
+    """The issues a report lists: the first LISTED_PER_RULE of each rule, then one line counting the rest.
+    A file of 200,000 rows with the same mistake gets a report a person can read, written in a moment."""
+    listed, seen = [], Counter()
+    for issue in issues:
+        seen[(issue.severity, issue.rule)] += 1
+        if seen[(issue.severity, issue.rule)] <= LISTED_PER_RULE:
+            listed.append(issue)
+    for (severity, rule), count in seen.items():
+        if count > LISTED_PER_RULE:
+            listed.append(Issue(severity, rule, f"另有 {count - LISTED_PER_RULE:,} 条同类问题未逐条列出",
+                                f"{count - LISTED_PER_RULE:,} more findings of this kind are not listed",
+                                "按上列各行的方法逐一修改", "fix them as the rows above show"))
+    return listed
 
 
 def render_report(record: SubmissionRecord, parsed: ParsedSubmission, department_name: str | None,
@@ -75,7 +93,7 @@ def render_report(record: SubmissionRecord, parsed: ParsedSubmission, department
         f"<td>{e(i.value_text)}</td><td>{e(i.problem_zh)}<div class=en>{e(i.problem_en)}</div></td>"
         f"<td>{e(i.fix_zh)}<div class=en>{e(i.fix_en)}</div></td><td><code>{e(i.rule)}</code>"
         f"{f'<div class=en>{e(i.technical)}</div>' if i.technical else ''}</td></tr>"
-        for i in parsed.issues
+        for i in listed_issues(parsed.issues)
     )
     issues = (
         "<table><tr><th>级别 / severity</th><th>工作表 / sheet</th><th>行 / row</th><th>列 / column</th>"
@@ -95,7 +113,7 @@ def render_plain_report(record: SubmissionRecord, parsed: ParsedSubmission) -> s
     """The last resort when the full report could not be made: the file, the outcome and each problem."""
     e = html.escape
     lines = "".join(f"<li>{e(i.problem_zh)} / {e(i.problem_en)}<br>{e(i.fix_zh)} / {e(i.fix_en)}"
-                    f"<br><code>{e(i.rule)}</code> {e(i.technical)}</li>" for i in parsed.issues)
+                    f"<br><code>{e(i.rule)}</code> {e(i.technical)}</li>" for i in listed_issues(parsed.issues))
     return (f"<!doctype html><html lang=zh-CN><head><meta charset=utf-8><title>报送审核报告</title></head><body>"
             f"<h1>报送审核报告 / Submission review report</h1><p>{e(record.file_name)} · {e(record.sha256)}</p>"
             f"<p>{e(_STATUS[record.status])}</p><ul>{lines}</ul></body></html>")
@@ -128,11 +146,11 @@ def render_report_xlsx(record: SubmissionRecord, parsed: ParsedSubmission, depar
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     fills = {ERROR: PatternFill("solid", fgColor="FFE0E0"), "warning": PatternFill("solid", fgColor="FFF6CC")}
-    for issue in parsed.issues:
+    for row_number, issue in enumerate(listed_issues(parsed.issues), start=2):
         sheet.append([_safe_cell(v) for v in (
             _SEVERITY[issue.severity], issue.sheet, issue.row, issue.column, issue.cell, issue.value_text,
             issue.problem_zh, issue.problem_en, issue.fix_zh, issue.fix_en, issue.technical, issue.rule)])
-        for cell in sheet[sheet.max_row]:
+        for cell in sheet[row_number]:
             cell.fill = fills[issue.severity]
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCDEFGHIJKL", (18, 10, 6, 12, 8, 16, 40, 40, 40, 40, 40, 24)):
