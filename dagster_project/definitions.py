@@ -9,6 +9,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 import dagster as dg  # noqa: E402
 
+from .assets.catalog import reference_catalog  # noqa: E402
 from .assets.dbt import warehouse_models  # noqa: E402
 from .assets.ingestion import INBOX, raw_submissions  # noqa: E402
 from .assets.mart_checks import MART_CHECKS  # noqa: E402
@@ -16,7 +17,7 @@ from .assets.serving import parquet_export, published_warehouse  # noqa: E402
 from .schedules import inbox_sensor, nightly_job, nightly_schedule  # noqa: E402
 
 defs = dg.Definitions(
-    assets=[INBOX, raw_submissions, warehouse_models, published_warehouse, parquet_export],
+    assets=[INBOX, reference_catalog, raw_submissions, warehouse_models, published_warehouse, parquet_export],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     sensors=[inbox_sensor],

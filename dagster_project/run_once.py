@@ -17,6 +17,7 @@ MARTS = (
     "dim_cluster", "dim_indicator", "dim_department", "dim_area", "dim_period",
     "fct_indicator_value", "fct_cluster_output", "fct_target_progress", "fct_submission",
     "dim_enterprise", "fct_enterprise_month", "fct_mu_efficiency", "fct_cluster_output_enterprise",
+    "fct_unresolved_name",
 )
 
 
@@ -24,10 +25,16 @@ def summary(con: Connection) -> str:
     """What the published marts hold."""
     counts = con.execute("select status, count(*) from marts.fct_submission group by 1 order by 1")
     lines = ["报送 submissions: " + ", ".join(f"{status} {n}" for status, n in counts)]
-    for file_name, report in con.execute(
-        "select file_name, report_path from marts.fct_submission where status = 'rejected' order by file_name"
+    for status, file_name, report in con.execute(
+        "select status, file_name, report_path from marts.fct_submission where status in ('rejected', 'held') "
+        "order by status desc, file_name"
     ):
-        lines.append(f"  退回 rejected: {file_name} → 报告 report: {report}")
+        label = "退回 rejected" if status == "rejected" else "待补录目录 held"
+        lines.append(f"  {label}: {file_name} → 报告 report: {report}")
+    (unresolved,) = con.execute("select count(*) from marts.fct_unresolved_name")[0]
+    if unresolved:
+        lines.append(f"目录待补录名称 names for the catalog: {unresolved} (marts.fct_unresolved_name, "
+                     "reports/catalog_proposals.csv)")
     lines.append("各表行数 rows per mart:")
     lines += [f"  marts.{t:<22} {con.execute(f'select count(*) from marts.{t}')[0][0]:>6}" for t in MARTS]
     targets = con.execute("select status, count(*) from marts.fct_target_progress group by 1 order by 1")

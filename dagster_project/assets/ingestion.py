@@ -4,6 +4,7 @@
 import dagster as dg
 
 from ..catalog import load_catalog
+from .catalog import REFERENCE_KEYS
 from ..ingest.pipeline import InboxResult, process_inbox
 from ..quality.gx_runner import gx_runner, prestart as prestart_gx
 from ..settings import REFERENCE_DIR, load_settings
@@ -32,7 +33,7 @@ RAW_DESCRIPTIONS = {
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(key, deps=[INBOX.key], group_name="raw", kinds={"python", "duckdb"},
+        dg.AssetSpec(key, deps=[INBOX.key, *REFERENCE_KEYS], group_name="raw", kinds={"python", "duckdb"},
                      description=RAW_DESCRIPTIONS[key.path[-1]])
         for key in RAW_KEYS
     ],
@@ -43,13 +44,15 @@ def raw_submissions(context: dg.AssetExecutionContext):
     settings = load_settings()
     prestart_gx()  # its import runs beside the reading of the inbox
     result = process_inbox(settings, load_catalog(REFERENCE_DIR))
-    if result.count("accepted") or result.count("rejected"):
+    if result.count("accepted") or result.count("rejected") or result.count("held"):
         gx_runner().build_data_docs(settings.data_dir / "data_docs")
     for outcome in result.outcomes:
-        if outcome.status == "rejected":
-            context.log.warning(
-                f"退回 rejected: {outcome.file_name} ({outcome.n_errors} 个错误 errors) → {outcome.report_path}"
-            )
+        if outcome.status in ("rejected", "held"):
+            label = "退回 rejected" if outcome.status == "rejected" else "待补录目录 held"
+            context.log.warning(f"{label}: {outcome.file_name} ({outcome.n_errors} 个错误 errors) → {outcome.report_path}")
+    if result.unresolved:
+        context.log.warning(f"目录待补录名称 {len(result.unresolved)} 个 / {len(result.unresolved)} names for the "
+                            f"catalog: {settings.reports_dir / 'catalog_proposals.csv'}")
     metadata = _metadata(result)
     metadata["data_docs"] = dg.MetadataValue.path(str(settings.data_dir / "data_docs" / "index.html"))
     metadata["reports"] = dg.MetadataValue.path(str(settings.reports_dir))
@@ -63,10 +66,16 @@ def _metadata(result: InboxResult) -> dict:
         f"{o.n_errors} | {o.n_warnings} | {o.report_path or ''} |"
         for o in result.outcomes
     )
+    names = "\n".join(f"| {n.name_as_written} | {n.name_kind} | {n.n_rows} | {'、'.join(n.units_seen)} |"
+                      for n in result.unresolved)
     return {
         "accepted": result.count("accepted"),
+        "held": result.count("held"),
         "rejected": result.count("rejected"),
         "unchanged": result.count("unchanged"),
+        "unresolved_names": dg.MetadataValue.md(
+            "目录待补录名称 / names the catalog lacks (reports/catalog_proposals.csv)\n\n"
+            "| name | kind | rows | units |\n|---|---|---|---|\n" + names),
         "files": dg.MetadataValue.md(
             "| file | status | department | period | rows | errors | warnings | report |\n"
             "|---|---|---|---|---|---|---|---|\n" + table

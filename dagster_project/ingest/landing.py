@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..catalog import Indicator
 from ..storage import Connection, double_type
 from .submission import ParsedSubmission
 
@@ -59,6 +60,38 @@ create table if not exists raw.indicator_value (
     loaded_at timestamp not null,
     primary key (submission_id, line_no)
 );
+create table if not exists raw.unresolved_name (
+    submission_id varchar not null,
+    name_no integer not null,
+    name_kind varchar not null,
+    name_as_written varchar not null,
+    source_sheet varchar,
+    source_row integer,
+    source_cell varchar,
+    unit_text varchar,
+    proposal_kind varchar,
+    proposed_code varchar,
+    proposed_form_code varchar,
+    proposed_base_unit varchar,
+    loaded_at timestamp not null,
+    primary key (submission_id, name_no)
+);
+create table if not exists raw.composed_indicator (
+    indicator_code varchar primary key,
+    measure_code varchar not null,
+    form_code varchar not null,
+    name_zh varchar not null,
+    name_en varchar not null,
+    base_unit varchar not null,
+    display_unit_zh varchar not null,
+    category varchar,
+    category_zh varchar,
+    direction varchar not null,
+    is_additive boolean not null,
+    measure_type varchar not null,
+    plausible_min {double},
+    plausible_max {double}
+);
 create table if not exists raw.period (
     period_code varchar primary key,
     year integer not null,
@@ -75,6 +108,14 @@ VALUE_COLUMNS = (
     "display_unit_zh", "base_period_code", "raw_text", "explanation", "quality_flag", "source_file",
     "source_sha256", "source_sheet", "source_row", "source_cell", "loaded_at",
 )
+
+
+UNRESOLVED_COLUMNS = ("submission_id", "name_no", "name_kind", "name_as_written", "source_sheet", "source_row",
+                      "source_cell", "unit_text", "proposal_kind", "proposed_code", "proposed_form_code",
+                      "proposed_base_unit", "loaded_at")
+COMPOSED_COLUMNS = ("indicator_code", "measure_code", "form_code", "name_zh", "name_en", "base_unit",
+                    "display_unit_zh", "category", "category_zh", "direction", "is_additive", "measure_type",
+                    "plausible_min", "plausible_max")
 
 
 @dataclass(frozen=True)
@@ -122,11 +163,16 @@ def known_submissions(con: Connection) -> dict[str, tuple[str, str | None]]:
     return {sha: (status, version) for sha, status, version in rows}
 
 
-def land_submission(con: Connection, record: SubmissionRecord, parsed: ParsedSubmission) -> None:
-    """All or nothing: the submission row, its values (when accepted) and its periods."""
+def land_submission(con: Connection, record: SubmissionRecord, parsed: ParsedSubmission,
+                    composed: list[Indicator] = (), proposals: dict | None = None) -> None:
+    """All or nothing: the submission row, its values (when accepted) with the composed indicators they use
+    and their periods, or (held or rejected) the names the catalog did not know."""
+    proposals = proposals or {}
     with con.transaction():
-        # A rejected file is retried when the catalog changes; its earlier outcome carried no values.
-        con.execute("delete from raw.submission where sha256 = ? and status = 'rejected'", [record.sha256])
+        # A rejected or held file is retried when the catalog changes; its earlier outcome carried no values.
+        for table in ("raw.unresolved_name", "raw.submission"):
+            con.execute(f"delete from {table} where submission_id in (select submission_id from raw.submission "
+                        "where sha256 = ? and status in ('rejected', 'held'))", [record.sha256])
         fields = asdict(record)
         con.execute(
             f"insert into raw.submission ({', '.join(fields)}) values ({', '.join('?' * len(fields))})",
@@ -145,6 +191,14 @@ def land_submission(con: Connection, record: SubmissionRecord, parsed: ParsedSub
                     rows,
                 )
             land_periods(con, parsed.periods.values())
+            land_composed_indicators(con, composed)
+        elif parsed.unresolved:
+            con.executemany(
+                f"insert into raw.unresolved_name ({', '.join(UNRESOLVED_COLUMNS)}) "
+                f"values ({', '.join('?' * len(UNRESOLVED_COLUMNS))})",
+                [[record.submission_id, n, name.name_kind, name.name_as_written, name.source_sheet, name.source_row,
+                  name.source_cell, name.unit_text or None, *_proposal_values(proposals.get(name)), record.loaded_at]
+                 for n, name in enumerate(parsed.unresolved, start=1)])
 
 
 def trusted_sent_date(sent_date: dt.date | None, received_at: dt.datetime) -> dt.date | None:
@@ -174,6 +228,37 @@ def superseding_submission(con: Connection, record: SubmissionRecord) -> tuple[s
     later = [(recency_key(sent, received, name, sid), sid, name, sent) for sid, name, sent, received in rows]
     later = [row for row in later if row[0] > own]
     return max(later)[1:] if later else None
+
+
+def _proposal_values(proposal) -> list:
+    if proposal is None:
+        return [None, None, None, None]
+    return [proposal.proposal_kind, proposal.code, proposal.form_code, proposal.base_unit or None]
+
+
+def land_reference_tables(con: Connection, tables: dict[str, tuple[list[str], list[dict]]]) -> None:
+    """The checked catalog as schema `reference` (name -> (header, rows)), every column text and an empty
+    field null, replaced in one transaction; dbt's staging models cast the columns."""
+    with con.transaction():
+        con.execute("create schema if not exists reference")
+        for name, (header, rows) in sorted(tables.items()):
+            columns = ", ".join(f'"{column}" varchar' for column in header)
+            con.execute(f"drop table if exists reference.{name}")
+            con.execute(f"create table reference.{name} ({columns})")
+            if rows:
+                con.executemany(f"insert into reference.{name} values ({', '.join('?' * len(header))})",
+                                [[row.get(column) or None for column in header] for row in rows])
+
+
+def land_composed_indicators(con: Connection, indicators: list[Indicator]) -> None:
+    """Forms of measures a submission used without a catalog row of their own: what dim_indicator lists."""
+    for i in indicators:
+        con.execute(
+            f"insert into raw.composed_indicator ({', '.join(COMPOSED_COLUMNS)}) "
+            f"values ({', '.join('?' * len(COMPOSED_COLUMNS))}) on conflict (indicator_code) do update set "
+            + ", ".join(f"{column} = excluded.{column}" for column in COMPOSED_COLUMNS[1:]),
+            [i.code, i.measure_code, i.form_code, i.name_zh, i.name_en, i.base_unit, i.display_unit_zh, i.category,
+             i.category_zh, i.direction, i.is_additive, i.measure_type, i.plausible_min, i.plausible_max])
 
 
 def land_periods(con: Connection, periods) -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 import duckdb
 
 from ..catalog import Catalog
+from ..catalog.proposals import propose
+from ..catalog.worklist import OpenName, open_names, proposal_rows, write_proposals
 from ..parsing.errors import ParseError
 from ..settings import IntakeLimits, Settings
 from ..failpoints import failpoint
@@ -49,7 +51,7 @@ ENTERPRISE_MEMORY_LIMIT = "512MB"  # a national file (490,000 rows) needs about 
 class FileOutcome:
     file_name: str
     submission_id: str
-    status: str  # accepted | rejected | unchanged
+    status: str  # accepted | held | rejected | unchanged
     department_code: str | None = None
     period_code: str | None = None
     n_rows: int = 0
@@ -61,6 +63,7 @@ class FileOutcome:
 @dataclass
 class InboxResult:
     outcomes: list[FileOutcome] = field(default_factory=list)
+    unresolved: list[OpenName] = field(default_factory=list)  # names held and rejected files wait for
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -184,7 +187,7 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
 
         for position, file in enumerate(read_inbox(settings.inbox)):
             status, version = known.get(file.sha256, (None, None))
-            if (status == "accepted" or (status == "rejected" and version == catalog.version)
+            if (status == "accepted" or (status in ("rejected", "held") and version == catalog.version)
                     or any(file.sha256 == w[1].sha256 for w in waiting)):
                 outcomes[position] = FileOutcome(file.name, submission_id_for(file.sha256), "unchanged")
                 continue
@@ -219,6 +222,8 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
             waiting.append((position, received, parsed, gate))
         land_waiting()
         _recheck_supersession(settings, catalog, con, accepted_now)
+        result.unresolved = open_names(con)
+        write_proposals(settings.reports_dir / "catalog_proposals.csv", proposal_rows(catalog, result.unresolved))
     result.outcomes = [outcomes[position] for position in sorted(outcomes)]
     return result
 
@@ -246,7 +251,10 @@ def _land_indicator_file(settings: Settings, catalog: Catalog, con: Connection, 
     archive_bytes(settings, received, record.archive_path)
     superseded_by = superseding_submission(con, record) if record.status == "accepted" else None
     _write_reports(settings, catalog, record, parsed, superseded_by)
-    land_submission(con, record, parsed)
+    composed = sorted({row.indicator_code for row in parsed.rows if catalog.is_composed(row.indicator_code)})
+    proposals = {name: propose(catalog, name.name_kind, name.name_as_written, [name.unit_text])
+                 for name in parsed.unresolved}
+    land_submission(con, record, parsed, [catalog.indicators[code] for code in composed], proposals)
     if record.status == "accepted":
         accepted_now.append(LandedReport(record, parsed, superseded_by))
     failpoint("ingest.after_first_land")
@@ -373,7 +381,7 @@ def _record(settings: Settings, received: Received, parsed: ParsedSubmission, ca
         filled_by=parsed.filled_by,
         received_at=received_at(received.file, now),
         loaded_at=now,
-        status="accepted" if parsed.accepted else "rejected",
+        status=parsed.status,
         n_rows=parsed.n_rows,
         n_errors=len(parsed.errors),
         n_warnings=len(parsed.warnings),

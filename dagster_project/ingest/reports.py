@@ -17,7 +17,8 @@ from .submission import ParsedSubmission
 
 LISTED_PER_RULE = 200
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what a workbook's XML cannot hold
-_STATUS = {"accepted": "已接收 / accepted", "rejected": "已退回 / rejected"}
+_STATUS = {"accepted": "已接收 / accepted", "held": "待补录目录 / held for the catalog",
+           "rejected": "已退回 / rejected"}
 _SEVERITY = {ERROR: "强制性错误 / hard error", "warning": "核实性提示 / soft finding"}
 
 _STYLE = """
@@ -66,6 +67,12 @@ def render_report(record: SubmissionRecord, parsed: ParsedSubmission, department
                    f"This file was accepted and kept, but {superseded_by[1]} for the same department and period "
                    "was sent later (or arrived later on the same date) and counts. If this file is the correction, "
                    "fix its 报出日期 and submit it again.")
+    elif record.status == "held":
+        verdict = ("本文件暂存, 待补录目录: 文件中有指标或集群名称尚未收录在目录中, 其他内容均无问题。区数据专班补录目录后, "
+                   "本文件将自动入库, 无需重新报送; 如您本意是下列建议名称之一, 请修改后重新报送。",
+                   "This file is held for the catalog: some of its indicator or cluster names are not in the catalog "
+                   "yet, and nothing else is wrong. Once the district data team adds them, the file loads by itself "
+                   "with no resubmission; if you meant one of the suggested names, correct the file and send it again.")
     elif record.status == "rejected":
         verdict = ("本文件存在强制性错误, 整份退回, 未写入数据库; 之前已接收的数据保持不变。请按下表修改后重新报送。",
                    "This file has hard errors and was rejected whole: nothing of it entered the warehouse and "

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from ..catalog import Catalog, Indicator, NameTable
+from ..catalog import Catalog, Composition, CompositionError, Indicator, NameTable
 from ..parsing.errors import ParseError
 from ..parsing.periods import Period, parse_date, parse_period
 from ..parsing.text import clean_text, is_blank
@@ -66,6 +66,21 @@ class ValueRow:
         self.quality_flag = ";".join(sorted(flags))
 
 
+CATALOG_RULES = frozenset({"unknown_indicator", "unknown_cluster"})  # what only the data team can fix
+
+
+@dataclass(frozen=True)
+class UnresolvedName:
+    """A name the catalog does not know, where it was written, and the unit written beside it."""
+
+    name_kind: str  # indicator | cluster
+    name_as_written: str
+    source_sheet: str
+    source_row: int
+    source_cell: str
+    unit_text: str = ""
+
+
 @dataclass
 class ParsedSubmission:
     file_name: str
@@ -79,6 +94,7 @@ class ParsedSubmission:
     issues: list[Issue] = field(default_factory=list)
     n_rows: int = 0
     cover_where: dict[str, dict] = field(default_factory=dict)  # 报告期 / 报出日期 -> where the cover has it
+    unresolved: list[UnresolvedName] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Issue]:
@@ -91,6 +107,16 @@ class ParsedSubmission:
     @property
     def accepted(self) -> bool:
         return not self.errors
+
+    @property
+    def held(self) -> bool:
+        """Its only hard errors are names the catalog does not know: it waits for the catalog (待补录目录)."""
+        errors = self.errors
+        return bool(errors) and all(issue.rule in CATALOG_RULES for issue in errors)
+
+    @property
+    def status(self) -> str:
+        return "accepted" if self.accepted else "held" if self.held else "rejected"
 
     def use_period(self, period: Period) -> str:
         self.periods[period.code] = period
@@ -293,8 +319,9 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
     if missing:
         return
 
-    indicator_code = _resolve(catalog.indicator_names, table.cell(row, "指标名称"), table.sheet, "指标名称",
-                              "unknown_indicator", result)
+    unit_cell = table.cell(row, "单位")
+    composition = _resolve_indicator(catalog, table.cell(row, "指标名称"), table.sheet, result,
+                                     _unit_written(table.cell(row, "数值"), unit_cell))
     area_code = _resolve(catalog.areas, table.cell(row, "统计范围"), table.sheet, "统计范围", "unknown_area", result)
     cluster_code = None
     if not is_blank(table.value(row, "产业集群")):
@@ -304,6 +331,8 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
     base_period_code = None
     if not is_blank(table.value(row, "比较基期")):
         base_period_code = _row_period(table, row, "比较基期", result)
+    elif composition is not None and composition.base_period:  # 较2020年下降: the name gives the base
+        base_period_code = result.use_period(parse_period(composition.base_period + "年"))
 
     kind_cell = table.cell(row, "数据类型")
     value_kind = VALUE_KINDS.get(clean_text(kind_cell.value))
@@ -329,14 +358,15 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
             target_strength = None
 
     value_cell = table.cell(row, "数值")
-    unit_cell = table.cell(row, "单位")
-    if len(result.errors) > errors_before or indicator_code is None:
+    if len(result.errors) > errors_before or composition is None:
         return
-    indicator = catalog.indicators[indicator_code]
+    indicator = composition.indicator
     explanation = _text_or_none(table.value(row, "说明"))
     converted = _convert(value_cell, unit_cell, indicator, catalog, table.sheet, result)
     if converted is None:
         return
+    if composition.negated:
+        converted = _negated(converted)
     _append_value(result, catalog, indicator, converted, value_cell, table.sheet, area_code=area_code,
                   cluster_code=cluster_code, period_code=period_code, value_kind=value_kind,
                   target_strength=target_strength if value_kind == "target" else None,
@@ -516,9 +546,54 @@ def _report_formulas(sheet: str, row: dict[int, Cell], columns: dict[str, int], 
     return found
 
 
-def _resolve(table: NameTable, cell: Cell, sheet: str, column: str, rule: str, result: ParsedSubmission) -> str | None:
+def _resolve_indicator(catalog: Catalog, cell: Cell, sheet: str, result: ParsedSubmission,
+                       unit_text: str) -> Composition | None:
+    """The indicator a name means (catalog name, alias or a form of a measure), or an issue: unknown (the
+    name goes on the data team's work list) or composing two ways (the submitter must choose)."""
+    try:
+        composition = catalog.resolve_indicator(cell.value)
+    except CompositionError as exc:
+        readings = "、".join(f"{i.name_zh}({i.code})" for i in exc.readings)
+        result.issues.append(Issue(
+            ERROR, "ambiguous_indicator", f"指标名称可有两种理解: {readings}",
+            f"the indicator name reads two ways: {', '.join(i.code for i in exc.readings)}",
+            "改用其中一种的规范名称", "write the catalog name of the one you mean", **_where(sheet, cell, "指标名称")))
+        return None
+    if composition is None:
+        _resolve(catalog.indicator_names, cell, sheet, "指标名称", "unknown_indicator", result, unit_text)
+    return composition
+
+
+def _unit_written(value_cell: Cell | None, unit_cell: Cell | None) -> str:
+    """The unit as written for a value: the 单位 column, else what follows the number in 数值."""
+    if unit_cell is not None and not is_blank(unit_cell.value):
+        return clean_text(unit_cell.value)
+    if value_cell is None or is_blank(value_cell.value):
+        return ""
+    try:
+        return parse_value(value_cell.value, value_cell.number_format).unit_text
+    except ParseError:
+        return ""
+
+
+def _negated(converted: tuple) -> tuple:
+    """A value under a name that says 下降/减少 (较2020年下降 5.2%): a decrease, kept as a negative change."""
+    parsed, value, upper, raw_text = converted
+    if value < 0 or (upper is not None and upper < 0):
+        return converted  # written with its own sign (下降-5.2%): taken as typed
+    flipped = {">": "<=", ">=": "<=", "<=": ">="}.get(parsed.comparator, parsed.comparator)
+    if upper is not None:
+        return replace(parsed, comparator=flipped), -upper, -value, raw_text
+    return replace(parsed, comparator=flipped), -value, None, raw_text
+
+
+def _resolve(table: NameTable, cell: Cell, sheet: str, column: str, rule: str, result: ParsedSubmission,
+             unit_text: str = "") -> str | None:
     code = table.resolve(cell.value)
     if code is None:
+        if rule in CATALOG_RULES:
+            result.unresolved.append(UnresolvedName(
+                rule.removeprefix("unknown_"), clean_text(cell.value), sheet, cell.row, cell.ref, unit_text))
         suggestions = table.closest(cell.value)
         hint_zh = "、".join(suggestions) if suggestions else "无相近名称"
         result.issues.append(Issue(

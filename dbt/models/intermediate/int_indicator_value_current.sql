@@ -22,7 +22,7 @@ periods as (
 
 indicators as (
 
-    select * from {{ ref('stg_reference__indicators') }}
+    select * from {{ ref('int_indicators') }}
 
 ),
 

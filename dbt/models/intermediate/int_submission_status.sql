@@ -41,6 +41,7 @@ final as (
         submissions.*,
         cast(
             case
+                when submissions.ingest_status = 'held' then 'held'
                 when accepted_ranked.submission_id is null then 'rejected'
                 when accepted_ranked.recency_rank = 1 then 'accepted'
                 else 'superseded'

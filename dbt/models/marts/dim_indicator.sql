@@ -2,7 +2,7 @@ with
 
 indicators as (
 
-    select * from {{ ref('stg_reference__indicators') }}
+    select * from {{ ref('int_indicators') }}
 
 ),
 
@@ -21,7 +21,9 @@ final as (
         plausible_max,
         measure_type,
         category_zh,
-        aliases
+        aliases,
+        measure_code,
+        form_code
 
     from indicators
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ ref('areas') }}
+    select * from {{ source('reference', 'areas') }}
 
 ),
 

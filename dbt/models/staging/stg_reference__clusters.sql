@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ ref('clusters') }}
+    select * from {{ source('reference', 'clusters') }}
 
 ),
 

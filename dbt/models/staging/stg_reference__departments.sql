@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ ref('departments') }}
+    select * from {{ source('reference', 'departments') }}
 
 ),
 

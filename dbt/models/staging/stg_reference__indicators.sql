@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ ref('indicators') }}
+    select * from {{ source('reference', 'indicators') }}
 
 ),
 
@@ -21,7 +21,9 @@ renamed as (
         cast(is_additive as boolean) as is_additive,
         cast(measure_type as varchar) as measure_type,
         cast(plausible_min as double precision) as plausible_min,
-        cast(plausible_max as double precision) as plausible_max
+        cast(plausible_max as double precision) as plausible_max,
+        cast(coalesce(measure_code, indicator_code) as varchar) as measure_code,
+        cast(coalesce(form_code, 'level') as varchar) as form_code
 
     from source
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ ref('mu_classes') }}
+    select * from {{ source('reference', 'mu_classes') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ ref('units') }}
+    select * from {{ source('reference', 'units') }}
 
 ),
 

@@ -1,0 +1,31 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'composed_indicator') }}
+
+),
+
+renamed as (
+
+    select
+        cast(indicator_code as varchar) as indicator_code,
+        cast(measure_code as varchar) as measure_code,
+        cast(form_code as varchar) as form_code,
+        cast(name_zh as varchar) as name_zh,
+        cast(name_en as varchar) as name_en,
+        cast(base_unit as varchar) as base_unit,
+        cast(display_unit_zh as varchar) as display_unit_zh,
+        cast(category as varchar) as category,
+        cast(category_zh as varchar) as category_zh,
+        cast(direction as varchar) as direction,
+        cast(is_additive as boolean) as is_additive,
+        cast(measure_type as varchar) as measure_type,
+        cast(plausible_min as double precision) as plausible_min,
+        cast(plausible_max as double precision) as plausible_max
+
+    from source
+
+)
+
+select * from renamed
