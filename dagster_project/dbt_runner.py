@@ -19,7 +19,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from .settings import DBT_PROJECT_DIR, REFERENCE_DIR, Settings
+from .settings import DBT_PROJECT_DIR, Settings
 
 MANIFEST_CACHE_DIR = DBT_PROJECT_DIR / "target" / "runtime_manifests"
 KEEP_CACHED_MANIFESTS = 4
@@ -37,14 +37,15 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
 
 
 def project_fingerprint(settings: Settings) -> str:
-    """Changes whenever a parse could give a different manifest: project files, seeds, dbt, target."""
+    """Changes whenever a parse could give a different manifest (project files, dbt, target) or the build
+    record must not be trusted (the reference catalog: a change of it rebuilds everything)."""
     digest = hashlib.sha256()
-    files = [p for p in DBT_PROJECT_DIR.rglob("*")
+    files = [(str(p.relative_to(DBT_PROJECT_DIR)), p) for p in DBT_PROJECT_DIR.rglob("*")
              if p.is_file() and p.suffix in {".sql", ".yml", ".yaml", ".md", ".csv"}
              and not {"target", "logs"} & set(p.relative_to(DBT_PROJECT_DIR).parts)]
-    files += sorted(REFERENCE_DIR.glob("*.csv"))
-    for path in sorted(files):
-        digest.update(str(path.relative_to(DBT_PROJECT_DIR.parent)).encode())
+    files += [(f"reference/{p.name}", p) for p in settings.reference_dir.glob("*.csv")]
+    for name, path in sorted(files):
+        digest.update(name.encode())
         digest.update(path.read_bytes())
     # What a parse renders into relation names: the target, the marts schema, PostgreSQL's database.
     database = os.environ.get("PGDATABASE", "") if settings.target == "postgres" else ""

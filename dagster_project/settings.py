@@ -65,6 +65,7 @@ class Settings:
     data_dir: Path
     target: str = "duckdb"
     limits: IntakeLimits = IntakeLimits()
+    reference_dir: Path = REFERENCE_DIR  # the catalog (DAZU_REFERENCE_DIR): what `catalog accept` writes to
 
     @property
     def warehouse(self) -> Path:
@@ -112,6 +113,7 @@ def load_settings() -> Settings:
     inbox = Path(os.environ.get("DAZU_INBOX") or "sources/inbox")
     data_dir = Path(os.environ.get("DAZU_DATA_DIR") or "data")
     target = (os.environ.get("DAZU_TARGET") or "duckdb").lower()
+    reference = Path(os.environ.get("DAZU_REFERENCE_DIR") or REFERENCE_DIR)
     if target not in TARGETS:
         raise ValueError(f"DAZU_TARGET must be one of {', '.join(TARGETS)}, not {target!r}")
     return Settings(
@@ -119,4 +121,5 @@ def load_settings() -> Settings:
         data_dir=data_dir if data_dir.is_absolute() else (REPO_ROOT / data_dir),
         target=target,
         limits=IntakeLimits.from_environment(),
+        reference_dir=reference if reference.is_absolute() else (REPO_ROOT / reference),
     )

@@ -9,7 +9,7 @@ from ..catalog.check import REQUIRED_COLUMNS, check_catalog, render_check_report
 from ..catalog.files import read_reference_file
 from ..ingest.landing import land_reference_tables, warehouse_lock
 from ..ingest.reports import write_report
-from ..settings import REFERENCE_DIR, load_settings
+from ..settings import load_settings
 from ..storage import connect
 
 REFERENCE_TABLES = tuple(name.removesuffix(".csv") for name in REQUIRED_COLUMNS)
@@ -25,7 +25,7 @@ REFERENCE_KEYS = tuple(dg.AssetKey(["reference", name]) for name in REFERENCE_TA
 def reference_catalog(context: dg.AssetExecutionContext):
     """`python -m dagster_project.catalog check`, then the checked tables into the warehouse."""
     settings = load_settings()
-    issues = check_catalog(REFERENCE_DIR)
+    issues = check_catalog(settings.reference_dir)
     report = settings.reports_dir / "catalog_check.html"
     write_report(report, render_check_report(issues))
     if issues:
@@ -42,7 +42,7 @@ def reference_catalog(context: dg.AssetExecutionContext):
             allow_retries=False)
     tables = {}
     for name in REFERENCE_TABLES:
-        read = read_reference_file(REFERENCE_DIR / f"{name}.csv")
+        read = read_reference_file(settings.reference_dir / f"{name}.csv")
         tables[name] = (read.header or list(REQUIRED_COLUMNS[f"{name}.csv"]), read.rows)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with warehouse_lock(settings.lock_file), connect(settings) as con:

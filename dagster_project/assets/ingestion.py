@@ -7,7 +7,7 @@ from ..catalog import load_catalog
 from .catalog import REFERENCE_KEYS
 from ..ingest.pipeline import InboxResult, process_inbox
 from ..quality.gx_runner import gx_runner, prestart as prestart_gx
-from ..settings import REFERENCE_DIR, load_settings
+from ..settings import load_settings
 
 INBOX = dg.AssetSpec(
     key="inbox",
@@ -43,7 +43,7 @@ def raw_submissions(context: dg.AssetExecutionContext):
     """Reads every new file of the inbox, rejects bad files whole with a report, lands the rest."""
     settings = load_settings()
     prestart_gx()  # its import runs beside the reading of the inbox
-    result = process_inbox(settings, load_catalog(REFERENCE_DIR))
+    result = process_inbox(settings, load_catalog(settings.reference_dir))
     if result.count("accepted") or result.count("rejected") or result.count("held"):
         gx_runner().build_data_docs(settings.data_dir / "data_docs")
     for outcome in result.outcomes:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..settings import REFERENCE_DIR
+from ..settings import load_settings
 from .check import check_catalog
 from .worklist import accept
 
@@ -14,12 +14,16 @@ from .worklist import accept
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dagster_project.catalog",
                                      description="目录维护 / catalog upkeep (sources/reference/)")
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument("--reference-dir", type=Path, default=None,
+                       help="the catalog folder (default: $DAZU_REFERENCE_DIR or sources/reference)")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help="检查整个目录 / validate the whole catalog")
-    accepting = commands.add_parser("accept", help="接受补录建议 / append the proposals marked accept = yes")
+    commands.add_parser("check", parents=[where], help="检查整个目录 / validate the whole catalog")
+    accepting = commands.add_parser("accept", parents=[where],
+                                    help="接受补录建议 / append the proposals marked accept = yes")
     accepting.add_argument("file", type=Path, help="reports/catalog_proposals.csv, edited")
-    parser.add_argument("--reference-dir", type=Path, default=REFERENCE_DIR, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    args.reference_dir = args.reference_dir or load_settings().reference_dir
     if args.command == "check":
         issues = check_catalog(args.reference_dir)
         for issue in issues:

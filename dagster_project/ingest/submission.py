@@ -358,6 +358,12 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
             target_strength = None
 
     value_cell = table.cell(row, "数值")
+    if composition is None:  # a held file must not turn out unreadable once the catalog knows the name
+        try:
+            parse_value(value_cell.value, value_cell.number_format)
+        except ParseError as exc:
+            result.issues.append(Issue.from_parse_error(exc, "unreadable_value", **_where(
+                table.sheet, value_cell, "数值", _raw_text(value_cell))))
     if len(result.errors) > errors_before or composition is None:
         return
     indicator = composition.indicator
