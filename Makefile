@@ -44,6 +44,17 @@ ui: $(MANIFEST)
 	DAGSTER_HOME=$${DAGSTER_HOME:-$$($(BIN)/python -c 'from dagster_project.instance import ensure_dagster_home; from dagster_project.settings import load_settings; print(ensure_dagster_home(load_settings()))')} \
 	  PYTHONPATH=$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/dagster dev -h 127.0.0.1 -p $${DAGSTER_PORT:-3000}
 
+# make forms PERIOD=2024H1: pre-filled forms per department into $DAZU_DATA_DIR/forms/ (from the published warehouse)
+.PHONY: forms check
+forms: $(STAMP)
+	@test -n "$(PERIOD)" || { echo "usage: make forms PERIOD=2024H1"; exit 2; }
+	$(BIN)/python -m dagster_project.forms "$(PERIOD)"
+
+# make check FILE=report.xlsx: the review the file would get, nothing landed
+check: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make check FILE=path/to/report.xlsx"; exit 2; }
+	$(BIN)/python -m dagster_project.precheck "$(FILE)"
+
 clean:
 	rm -rf data dbt/target dbt/logs .pytest_cache .venv-reader
 

@@ -126,6 +126,23 @@ def render_plain_report(record: SubmissionRecord, parsed: ParsedSubmission) -> s
             f"<p>{e(_STATUS[record.status])}</p><ul>{lines}</ul></body></html>")
 
 
+def render_text_review(file_name: str, parsed: ParsedSubmission) -> str:
+    """The review as plain text for a terminal (make check): the verdict, then each problem by cell."""
+    verdicts = {"accepted": "可以报送: 未发现强制性错误 / would be accepted",
+                "held": "将暂存待补录目录: 有目录尚未收录的名称 / would be held for the catalog",
+                "rejected": "将被退回: 请先修改下列强制性错误 / would be rejected: fix the hard errors below"}
+    lines = [f"报送预审 / pre-check: {file_name}", verdicts[parsed.status],
+             f"数据行 / rows: {parsed.n_rows} · 错误 / errors: {len(parsed.errors)} · 提示 / warnings: "
+             f"{len(parsed.warnings)}"]
+    for issue in listed_issues(parsed.issues):
+        where = "!".join(filter(None, [issue.sheet, issue.cell or (str(issue.row) if issue.row else "")]))
+        lines.append(f"- [{_SEVERITY[issue.severity]}] {where} {issue.column} “{issue.value_text}”: "
+                     f"{issue.problem_zh} / {issue.problem_en}")
+        if issue.fix_zh:
+            lines.append(f"    处理建议 / what to do: {issue.fix_zh} / {issue.fix_en}")
+    return "\n".join(lines)
+
+
 ISSUE_COLUMNS = ("级别 / severity", "工作表 / sheet", "行 / row", "列 / column", "单元格 / cell",
                  "填报内容 / as written", "问题 / problem", "Problem (English)", "处理建议 / what to do",
                  "What to do (English)", "技术信息 / technical", "规则 / rule")
