@@ -38,6 +38,11 @@ RESOLVES = {
     "研发投入增长": ("rd_expenditure_growth", "ratio", "%"),
     "营业收入增速": ("operating_revenue__yoy_growth", "ratio", "%"),
     "利润总额增长": ("total_profit__yoy_growth", "ratio", "%"),
+    "全区规上工业总产值": ("above_scale_industrial_output", "yuan", "亿元"),  # the scope is 统计范围's
+    "大足区规上工业增加值增速": ("above_scale_value_added__yoy_growth", "ratio", "%"),
+    "我区规上工业企业户数": ("above_scale_enterprises", "count", "家"),
+    "规上工业增加值增速排全市第3位": ("above_scale_value_added__growth_city_rank", "rank", "位"),
+    "技改投资占工业投资比重": ("tech_upgrade_investment__share", "ratio", "%"),  # a parent no form names
 }
 UNRESOLVED = ["规上工业增加", "规上工业增加值增", "规上工业增加值占", "重点企业产值", "电梯产能占全市比重", "增速",
               "全市排位", "新增", "占全市比重", "规上工业增加值增速全市", "税金增加值"]

@@ -86,6 +86,7 @@ class Form:
     plausible_min: str
     plausible_max: str
     applies_to: frozenset  # base units of the measures it applies to, or {"any"}
+    fallback: bool = False  # tried only when no other form composes the name (占…比重 with any parent)
 
     def applies(self, measure: Indicator) -> bool:
         return "any" in self.applies_to or measure.base_unit in self.applies_to
@@ -220,7 +221,8 @@ class Catalog:
             display_zh=row["display_zh"], display_en=row["display_en"], base_unit=row["base_unit"],
             display_unit_zh=row["display_unit_zh"], direction=row["direction"], is_additive=row["is_additive"],
             measure_type=row["measure_type"], plausible_min=row["plausible_min"], plausible_max=row["plausible_max"],
-            applies_to=frozenset(row["applies_to"].split("|"))) for row in tables.get("forms.csv", [])}
+            applies_to=frozenset(row["applies_to"].split("|")), fallback=row.get("fallback") == "true")
+            for row in tables.get("forms.csv", [])}
         levels = [row for row in indicator_rows if (row.get("form_code") or LEVEL) == LEVEL]
         self.measures = NameTable("计量项", "measure", levels, "indicator_code", ("name_zh",))
         # (measure, form) -> the catalog's own code for that pair (a composition lands under it)
@@ -232,21 +234,31 @@ class Catalog:
                 self.units[clean_text(name).lower()] = unit
 
     def resolve_indicator(self, name: object) -> Composition | None:
-        """A catalog name or alias, else a form of a measure; None when neither; CompositionError when the
-        name composes more than one way."""
+        """A catalog name or alias, else a form of a measure, else the same without a leading scope (全区规上
+        工业增加值: the scope is the 统计范围 column's); None when none; CompositionError when the name composes
+        more than one way."""
         code = self.indicator_names.resolve(name)
         if code is not None:
             return Composition(self.indicators[code])
-        readings = self.compositions(name)
+        readings = self.compositions(name) or self.compositions(name, fallback=True)
         if len({r.indicator.code for r in readings}) > 1:
             raise CompositionError(list({r.indicator.code: r.indicator for r in readings}.values()))
-        return readings[0] if readings else None
+        if readings:
+            return readings[0]
+        rest = self._without_scope(normalize_name(name))
+        return self.resolve_indicator(rest) if rest else None
 
-    def compositions(self, name: object) -> list[Composition]:
+    def _without_scope(self, key: str) -> str | None:
+        for scope, _code in sorted(self.areas.keys(), key=lambda item: -len(item[0])):
+            if key.startswith(scope) and len(key) > len(scope):
+                return key[len(scope):]
+        return key[2:] if key.startswith("我区") and len(key) > 2 else None
+
+    def compositions(self, name: object, fallback: bool = False) -> list[Composition]:
         key = normalize_name(name)
         readings = []
         for form in self.forms.values():
-            if form.code == LEVEL:
+            if form.code == LEVEL or form.fallback != fallback:
                 continue
             for pattern in form.patterns:
                 match = pattern.fullmatch(key)

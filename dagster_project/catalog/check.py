@@ -225,6 +225,8 @@ def _check_forms(table: ReferenceTable, units: set[str]) -> list[CatalogIssue]:
             issues += _range(table, line, row["plausible_min"], row["plausible_max"])
         for unit in row["applies_to"].split("|"):
             issues += _allowed(table, line, "applies_to", unit, (*BASE_UNITS, "any"))
+        if row.get("fallback"):
+            issues += _allowed(table, line, "fallback", row["fallback"], ("true", "false"))
     return issues
 
 

@@ -25,7 +25,7 @@ def is_blank(value: object) -> bool:
 
 
 _GROWTH_SUFFIX = re.compile(r"(增速|增长率|增幅|同比增长|增长)$")
-_COUNT_SUFFIX = re.compile(r"(数量|数)$")
+_COUNT_SUFFIX = re.compile(r"(数量|户数|个数|数)$")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -36,5 +36,5 @@ def _normalize(text: str) -> str:
 
 def normalize_name(value: object) -> str:
     """The key a name is matched by: quotes, spaces and width dropped, 增速/增长率 -> 增长,
-    a trailing 数量 or 数 dropped, lower case."""
+    a trailing 数量, 户数, 个数 or 数 dropped, lower case."""
     return _normalize(clean_text(value))
