@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from dagster_project.storage import postgres_configured
-from tests.builders import SAMPLE_INBOX
+from tests.builders import SAMPLE_INBOX, cover, indicator_row, write_workbook
 from tests.pipeline_runs import MART_KEYS, environment, run_nightly, snapshot
 
 pytestmark = pytest.mark.skipif(not postgres_configured(), reason="no PostgreSQL configured (PGHOST/PGDATABASE)")
@@ -37,6 +37,11 @@ def both_targets(tmp_path_factory):
     root = tmp_path_factory.mktemp("targets")
     inbox = root / "inbox"
     shutil.copytree(SAMPLE_INBOX, inbox)
+    # a file held for the catalog, so that the work list and a composed indicator are compared too
+    write_workbook(inbox / "held.xlsx", cover(), [indicator_row("重点企业产值", "120", "亿元"),
+                                                  indicator_row("重点企业产值增速", "9", "%")])
+    write_workbook(inbox / "composed.xlsx", cover(department="区科技局"),
+                   [indicator_row("规上工业增加值增速", "8.5", "%")])
     with _admin() as con:
         for schema in SCHEMAS:
             con.execute(f"drop schema if exists {schema} cascade")
@@ -112,7 +117,7 @@ def test_bi_reader_reads_every_mart_through_sqlalchemy(both_targets):
     with engine.connect() as connection:
         assert set(sa.inspect(connection).get_table_names(schema="marts")) == set(MART_KEYS)
         for table in MART_KEYS:
-            assert connection.execute(sa.text(f"select * from marts.{table}")).fetchall()
+            assert connection.execute(sa.text(f"select * from marts.{table}")).fetchall(), table
     engine.dispose()
 
 
