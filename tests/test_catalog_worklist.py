@@ -144,6 +144,7 @@ FAULTS = {  # name -> (file, change of its bytes, words of the report)
                        "缺少列"),
     "duplicate_code": ("areas.csv", lambda d: d + d.splitlines(keepends=True)[1], "重复"),
     "unknown_direction": ("indicators.csv", lambda d: d.replace(b",up,true,flow,", b",upward,true,flow,", 1), "不是允许的值"),
+    "alias_of_two_codes": ("aliases.csv", lambda d: d + "indicator,规上工业总产值,tax_paid\n".encode(), "名称冲突"),
     "bad_form_template": ("forms.csv", lambda d: d.replace("{m}同比增长|".encode(), "同比增长|".encode(), 1), "模板"),
 }
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..parsing.text import clean_text, normalize_name
 
-NON_NEGATIVE_UNITS = frozenset({"count", "yuan", "mu", "m2", "m", "days", "yuan_per_mu", "tce"})
+NON_NEGATIVE_UNITS = frozenset({"count", "yuan", "mu", "m2", "m", "days", "yuan_per_mu", "tce", "t", "kwh"})
 REFERENCE_FILES = ("areas.csv", "clusters.csv", "departments.csv", "indicators.csv", "units.csv", "forms.csv",
                    "aliases.csv")
 LEVEL = "level"

@@ -36,7 +36,8 @@ CODE_COLUMNS = {"areas.csv": "area_code", "clusters.csv": "cluster_code", "depar
                 "mu_classes.csv": "mu_class"}
 NAME_COLUMNS = {"areas.csv": ("name_zh",), "clusters.csv": ("name_zh",),
                 "departments.csv": ("name_zh", "full_name_zh"), "indicators.csv": ("name_zh",)}
-BASE_UNITS = ("yuan", "count", "ratio", "percentage_points", "mu", "m2", "m", "days", "rank", "yuan_per_mu", "tce")
+BASE_UNITS = ("yuan", "count", "ratio", "percentage_points", "mu", "m2", "m", "days", "rank", "yuan_per_mu", "tce",
+              "t", "kwh")
 CODE = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -70,7 +71,21 @@ def check_catalog(reference_dir: Path) -> list[CatalogIssue]:
     issues += _check_indicators(tables["indicators.csv"], tables["forms.csv"], units)
     issues += _check_forms(tables["forms.csv"], units)
     issues += _check_aliases(tables)
+    if not issues:
+        issues += _check_loads(tables)
     return issues
+
+
+def _check_loads(tables: dict[str, ReferenceTable]) -> list[CatalogIssue]:
+    """The catalog as the job builds it: an accepted alias that another code already uses as a name."""
+    from . import Catalog
+
+    try:
+        Catalog({name: table.rows for name, table in tables.items()})
+    except ValueError as exc:
+        return [_issue(tables["aliases.csv"], None, "alias", f"名称冲突: {exc}", f"conflicting names: {exc}",
+                       "删去重复的别名, 一个名称只能指向一个代码", "remove the repeated alias: a name means one code")]
+    return []
 
 
 def _rows(table: ReferenceTable):

@@ -61,8 +61,8 @@ def _kind(mode: int) -> str:
 
 def scan_inbox(inbox: Path) -> list[tuple[Path, os.stat_result]]:
     """Every candidate entry under the inbox with its own status (lstat), folders descended but links not,
-    in order of their path inside the inbox."""
-    if not inbox.is_dir() or inbox.is_symlink():
+    in order of their path inside the inbox. The inbox itself may be a link: where it lies is configuration."""
+    if not inbox.is_dir():
         return []
     found: list[tuple[Path, os.stat_result]] = []
     pending = [inbox]

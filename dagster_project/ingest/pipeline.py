@@ -168,11 +168,16 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
         outcomes: dict[int, FileOutcome] = {}
         accepted_now: list[LandedReport] = []
 
+        def reject(position: int, received: Received, exc: Exception) -> None:
+            outcomes[position] = _reject_unreadable(settings, catalog, con, received, exc, now)
+            known[received.sha256] = ("rejected", catalog.version)
+
         def contain(position: int, received: Received, step) -> None:
             try:
                 outcomes[position] = step()
             except Exception as exc:  # noqa: BLE001 - any failure of one file is that file's rejection
-                outcomes[position] = _reject_unreadable(settings, catalog, con, received, exc, now)
+                reject(position, received, exc)
+                return
             known[received.sha256] = (outcomes[position].status, catalog.version)
 
         def land_waiting() -> None:
@@ -199,8 +204,8 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
                 received = receive(settings, file)
                 if received.enterprise:
                     engine = engine or enterprise_engine(con, settings)
-            except Exception as exc:  # noqa: BLE001
-                contain(position, received, lambda exc=exc: _raise(exc))
+            except Exception as exc:  # noqa: BLE001 - whatever taking the bytes raises is the file's
+                reject(position, received, exc)
                 continue
             if received.enterprise:
                 contain(position, received,
@@ -216,8 +221,8 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
                         land_waiting()  # what this file is compared with may be among the waiting files' values
                     gate = start_gate(parsed, catalog, latest_values(con, compared_with), gx_runner())
                     waiting_keys.update(value_keys(parsed))
-            except Exception as exc:  # noqa: BLE001
-                contain(position, received, lambda exc=exc: _raise(exc))
+            except Exception as exc:  # noqa: BLE001 - whatever parsing raises is the file's
+                reject(position, received, exc)
                 continue
             waiting.append((position, received, parsed, gate))
         land_waiting()
@@ -226,10 +231,6 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
         write_proposals(settings.reports_dir / "catalog_proposals.csv", proposal_rows(catalog, result.unresolved))
     result.outcomes = [outcomes[position] for position in sorted(outcomes)]
     return result
-
-
-def _raise(exc: Exception):
-    raise exc
 
 
 def received_at(file: InboxFile, now: dt.datetime) -> dt.datetime:

@@ -66,7 +66,8 @@ class ValueRow:
         self.quality_flag = ";".join(sorted(flags))
 
 
-CATALOG_RULES = frozenset({"unknown_indicator", "unknown_cluster"})  # what only the data team can fix
+# What only the data team can fix: a name the catalog lacks, or one it reads two ways (an alias settles it)
+CATALOG_RULES = frozenset({"unknown_indicator", "unknown_cluster", "ambiguous_indicator"})
 
 
 @dataclass(frozen=True)
@@ -563,7 +564,11 @@ def _resolve_indicator(catalog: Catalog, cell: Cell, sheet: str, result: ParsedS
         result.issues.append(Issue(
             ERROR, "ambiguous_indicator", f"指标名称可有两种理解: {readings}",
             f"the indicator name reads two ways: {', '.join(i.code for i in exc.readings)}",
-            "改用其中一种的规范名称", "write the catalog name of the one you mean", **_where(sheet, cell, "指标名称")))
+            "改用其中一种的规范名称; 或由区数据专班在目录中为该名称指定其一",
+            "write the catalog name of the one you mean, or the district data team settles it with an alias",
+            **_where(sheet, cell, "指标名称")))
+        result.unresolved.append(UnresolvedName("indicator", clean_text(cell.value), sheet, cell.row, cell.ref,
+                                                unit_text))
         return None
     if composition is None:
         _resolve(catalog.indicator_names, cell, sheet, "指标名称", "unknown_indicator", result, unit_text)
