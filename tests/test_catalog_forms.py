@@ -43,6 +43,10 @@ RESOLVES = {
     "我区规上工业企业户数": ("above_scale_enterprises", "count", "家"),
     "规上工业增加值增速排全市第3位": ("above_scale_value_added__growth_city_rank", "rank", "位"),
     "技改投资占工业投资比重": ("tech_upgrade_investment__share", "ratio", "%"),  # a parent no form names
+    "工业用电量": ("industrial_electricity", "kwh", "亿千瓦时"),
+    "综合能耗下降率": ("energy_consumption__yoy_growth", "ratio", "%"),
+    "汽摩产业产值": ("above_scale_industrial_output", "yuan", "亿元"),  # for the cluster the name gives
+    "五金产业产值增长": ("above_scale_industrial_output_growth", "ratio", "%"),
 }
 UNRESOLVED = ["规上工业增加", "规上工业增加值增", "规上工业增加值占", "重点企业产值", "电梯产能占全市比重", "增速",
               "全市排位", "新增", "占全市比重", "规上工业增加值增速全市", "税金增加值"]
@@ -67,6 +71,13 @@ def test_the_name_gives_the_base_period_and_the_sign(catalog):
     composition = catalog.resolve_indicator("综合能耗较2020年下降")
     assert (composition.base_period, composition.negated) == ("2020", True)
     assert not catalog.resolve_indicator("综合能耗较2020年增长").negated
+
+
+def test_a_cluster_named_in_the_indicator_name_is_the_row_cluster(catalog):
+    assert catalog.resolve_indicator("汽摩产业产值").cluster_code == "ev_motorcycle"
+    assert catalog.resolve_indicator("锶盐产业集群产值增速").cluster_code == "strontium_salt"
+    assert catalog.resolve_indicator("综合能耗下降率").negated
+    assert catalog.resolve_indicator("其他产业产值") is None, "其他 is no cluster a name can give"
 
 
 def test_a_name_that_composes_two_ways_is_an_error_naming_both():
@@ -106,3 +117,19 @@ def test_the_shipped_catalog_loads_the_same_through_its_one_reader():
     catalog = load_catalog(REFERENCE_DIR)
     assert {i.form_code for i in catalog.indicators.values()} >= {"level", "yoy_growth", "new", "share"}
     assert all(i.measure_code in catalog.indicators for i in catalog.indicators.values())
+
+
+def test_the_cluster_a_name_gives_lands_on_the_row_and_must_agree_with_the_column(tmp_path, catalog):
+    from dagster_project.ingest.reading import read_source_file
+    from dagster_project.ingest.submission import parse_submission
+    from tests.builders import cover, indicator_row, write_workbook
+
+    path = write_workbook(tmp_path / "a.xlsx", cover(), [indicator_row("汽摩产业产值", "300", "亿元"),
+                                                        indicator_row("锶盐产业产值", "20", "亿元", cluster="锶盐")])
+    parsed = parse_submission(read_source_file(path.name, path.read_bytes()), catalog)
+    assert parsed.errors == []
+    assert [(r.indicator_code, r.cluster_code) for r in parsed.rows] == [
+        ("above_scale_industrial_output", "ev_motorcycle"), ("above_scale_industrial_output", "strontium_salt")]
+    path = write_workbook(tmp_path / "b.xlsx", cover(), [indicator_row("汽摩产业产值", "300", "亿元", cluster="锶盐")])
+    parsed = parse_submission(read_source_file(path.name, path.read_bytes()), catalog)
+    assert [i.rule for i in parsed.errors] == ["cluster_conflict"]

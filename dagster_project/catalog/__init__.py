@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,7 +27,8 @@ REFERENCE_FILES = ("areas.csv", "clusters.csv", "departments.csv", "indicators.c
 LEVEL = "level"
 PLACEHOLDERS = {"m": r"(?P<m>.+?)", "base": r"(?P<base>\d{4})年?", "n": r"\d+",
                 "g": r"(?:增速|增幅|增长率|同比增长|增长)", "any": r".*?"}
-NEGATING_WORDS = ("下降", "减少", "降低")
+NEGATING_WORDS = ("下降", "减少", "降低", "降幅")
+CLUSTER_OUTPUT = re.compile(r"(?:产业集群|产业|集群)?(产值.*)")  # 汽摩产业产值增长 -> 规上工业总产值增长, cluster 汽摩
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class Composition:
     indicator: Indicator
     base_period: str | None = None  # 较2022年下降: the base period the name gives
     negated: bool = False  # 下降 / 减少: a positive value is a decrease
+    cluster_code: str | None = None  # 汽摩产业产值: the cluster the name gives
 
 
 class CompositionError(ValueError):
@@ -245,8 +247,24 @@ class Catalog:
             raise CompositionError(list({r.indicator.code: r.indicator for r in readings}.values()))
         if readings:
             return readings[0]
-        rest = self._without_scope(normalize_name(name))
-        return self.resolve_indicator(rest) if rest else None
+        key = normalize_name(name)
+        rest = self._without_scope(key)
+        if rest:
+            return self.resolve_indicator(rest)
+        return self._cluster_output(key)
+
+    def _cluster_output(self, key: str) -> Composition | None:
+        """A cluster's output named by the cluster (汽摩产业产值, 五金产业产值增长): the district's above-scale
+        output or a form of it, for that cluster."""
+        for cluster, code in sorted(self.clusters.keys(), key=lambda item: -len(item[0])):
+            if code == "other" or not key.startswith(cluster):
+                continue
+            match = CLUSTER_OUTPUT.fullmatch(key[len(cluster):])
+            if match:
+                reading = self.resolve_indicator("规上工业总" + match[1])
+                if reading is not None and reading.indicator.measure_code == "above_scale_industrial_output":
+                    return replace(reading, cluster_code=code)
+        return None
 
     def _without_scope(self, key: str) -> str | None:
         for scope, _code in sorted(self.areas.keys(), key=lambda item: -len(item[0])):

@@ -328,6 +328,14 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
     if not is_blank(table.value(row, "产业集群")):
         cluster_code = _resolve(catalog.clusters, table.cell(row, "产业集群"), table.sheet, "产业集群",
                                 "unknown_cluster", result)
+    if composition is not None and composition.cluster_code:  # 汽摩产业产值: the name gives the cluster
+        if cluster_code not in (None, composition.cluster_code):
+            result.issues.append(Issue(
+                ERROR, "cluster_conflict", "指标名称中的产业集群与“产业集群”列不一致",
+                "the cluster in the indicator name contradicts the 产业集群 column",
+                "只在一处写产业集群, 或使两处一致", "write the cluster once, or make both agree",
+                **_where(table.sheet, table.cell(row, "产业集群"), "产业集群")))
+        cluster_code = composition.cluster_code
     period_code = _row_period(table, row, "期间", result)
     base_period_code = None
     if not is_blank(table.value(row, "比较基期")):
