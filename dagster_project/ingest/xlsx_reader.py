@@ -52,6 +52,8 @@ def first_row(data: bytes, limits: IntakeLimits) -> list[object]:
             for row in book.rows(part, Budget(limits)):
                 return [cell.value for cell in row]
         return []
+    except ParseError:
+        raise
     except DAMAGE as exc:
         raise damaged(exc) from exc
     finally:
