@@ -16,6 +16,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from xml.etree import ElementTree
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
@@ -32,26 +33,26 @@ WORKSHEET_TYPE = "/worksheet"
 
 
 def read_xlsx(data: bytes, limits: IntakeLimits) -> list[Sheet]:
-    archive = open_archive(data, limits)
-    try:
+    with _workbook(data, limits) as archive:
         return _read_sheets(archive, limits)
-    except ParseError:
-        raise
-    except DAMAGE as exc:
-        raise damaged(exc) from exc
-    finally:
-        archive.close()
 
 
 def first_row(data: bytes, limits: IntakeLimits) -> list[object]:
     """The values of the first row that holds one in the first sheet: what kind of file this is."""
-    archive = open_archive(data, limits)
-    try:
+    with _workbook(data, limits) as archive:
         book = _Book(archive, limits)
         for _name, part in book.sheets[:1]:
             for row in book.rows(part, Budget(limits)):
                 return [cell.value for cell in row]
         return []
+
+
+@contextmanager
+def _workbook(data: bytes, limits: IntakeLimits) -> Iterator[zipfile.ZipFile]:
+    """The checked archive; whatever its parts raise while read is a damaged file (a limit stays itself)."""
+    archive = open_archive(data, limits)
+    try:
+        yield archive
     except ParseError:
         raise
     except DAMAGE as exc:
