@@ -379,3 +379,16 @@ def test_the_nightly_job_publishes_the_sample_beside_every_kind_of_bad_file(tmp_
     sample = [p.name for p in SAMPLE_INBOX.rglob("*") if p.is_file()]
     assert {name: status.get(name) for name in sample} == dict.fromkeys(sample, "accepted"), "the sample lands whole"
     assert marts["fct_indicator_value"] and marts["fct_cluster_output"], "the marts are published"
+
+
+@pytest.mark.parametrize("build", [corpus.raw_ampersand, corpus.damaged_stream, corpus.cut_off])
+def test_the_reader_itself_names_a_damaged_workbook(build, tmp_path):
+    """Not only the pipeline's containment: make check and every other reader of a file get the same words."""
+    from dagster_project.ingest.reading import read_source_file
+    from dagster_project.parsing.errors import ParseError
+
+    path = build(tmp_path / "bad.xlsx")
+    with pytest.raises(ParseError) as raised:
+        read_source_file(path.name, path.read_bytes())
+    assert raised.value.rule == "unreadable_file" and DAMAGED_WORDS in raised.value.fix_zh
+    assert raised.value.technical
