@@ -17,7 +17,7 @@ MARTS = (
     "dim_cluster", "dim_indicator", "dim_department", "dim_area", "dim_period",
     "fct_indicator_value", "fct_cluster_output", "fct_target_progress", "fct_submission",
     "dim_enterprise", "fct_enterprise_month", "fct_mu_efficiency", "fct_cluster_output_enterprise",
-    "fct_unresolved_name",
+    "fct_unresolved_name", "fct_submission_due",
 )
 
 

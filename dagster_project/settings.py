@@ -1,16 +1,20 @@
 """Where things live and what a submitted file may cost, from the environment (DAZU_INBOX, DAZU_DATA_DIR,
-DAZU_TARGET, DAGSTER_HOME, DAZU_MAX_*)."""
+DAZU_TARGET, DAGSTER_HOME, DAZU_MAX_*, DAZU_AS_OF_DATE)."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = REPO_ROOT / "sources" / "reference"
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 TARGETS = ("duckdb", "postgres")
+# The district's clock: the nightly schedule, reporting deadlines and "today" of the reporting calendar.
+DISTRICT_TIMEZONE = ZoneInfo("Asia/Shanghai")
 
 
 MIB = 1024 * 1024
@@ -66,6 +70,11 @@ class Settings:
     target: str = "duckdb"
     limits: IntakeLimits = IntakeLimits()
     reference_dir: Path = REFERENCE_DIR  # the catalog (DAZU_REFERENCE_DIR): what `catalog accept` writes to
+    as_of_date: date | None = None  # DAZU_AS_OF_DATE: the day the reporting calendar is judged at; None: today
+
+    def reporting_date(self) -> date:
+        """The day deadlines are judged at: DAZU_AS_OF_DATE, else today in Chongqing."""
+        return self.as_of_date or datetime.now(DISTRICT_TIMEZONE).date()
 
     @property
     def warehouse(self) -> Path:
@@ -114,6 +123,7 @@ def load_settings() -> Settings:
     data_dir = Path(os.environ.get("DAZU_DATA_DIR") or "data")
     target = (os.environ.get("DAZU_TARGET") or "duckdb").lower()
     reference = Path(os.environ.get("DAZU_REFERENCE_DIR") or REFERENCE_DIR)
+    as_of = os.environ.get("DAZU_AS_OF_DATE")
     if target not in TARGETS:
         raise ValueError(f"DAZU_TARGET must be one of {', '.join(TARGETS)}, not {target!r}")
     return Settings(
@@ -122,4 +132,5 @@ def load_settings() -> Settings:
         target=target,
         limits=IntakeLimits.from_environment(),
         reference_dir=reference if reference.is_absolute() else (REPO_ROOT / reference),
+        as_of_date=date.fromisoformat(as_of) if as_of else None,
     )

@@ -17,6 +17,7 @@ MART_KEYS = {
     "dim_enterprise": "credit_code, version", "fct_enterprise_month": "credit_code, period_code",
     "fct_mu_efficiency": "credit_code, year", "fct_cluster_output_enterprise": "cluster_code, area_code, period_code",
     "dim_mu_class": "mu_class", "fct_unresolved_name": "name_kind, name_as_written",
+    "fct_submission_due": "department_code, report_kind, period_code",
 }
 
 

@@ -12,7 +12,8 @@ import duckdb
 
 MARTS = ("dim_area", "dim_cluster", "dim_department", "dim_indicator", "dim_period", "fct_cluster_output",
          "fct_indicator_value", "fct_submission", "fct_target_progress", "dim_enterprise", "fct_enterprise_month",
-         "fct_mu_efficiency", "fct_cluster_output_enterprise", "dim_mu_class", "fct_unresolved_name")
+         "fct_mu_efficiency", "fct_cluster_output_enterprise", "dim_mu_class", "fct_unresolved_name",
+         "fct_submission_due")
 
 
 def main() -> None:

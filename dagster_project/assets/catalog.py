@@ -7,19 +7,23 @@ import dagster as dg
 
 from ..catalog.check import REQUIRED_COLUMNS, check_catalog, render_check_report
 from ..catalog.files import read_reference_file
-from ..ingest.landing import land_reference_tables, warehouse_lock
+from ..ingest.landing import land_reference_tables, land_reporting_clock, warehouse_lock
 from ..ingest.reports import write_report
 from ..settings import load_settings
 from ..storage import connect
 
 REFERENCE_TABLES = tuple(name.removesuffix(".csv") for name in REQUIRED_COLUMNS)
 REFERENCE_KEYS = tuple(dg.AssetKey(["reference", name]) for name in REFERENCE_TABLES)
+CLOCK_KEY = dg.AssetKey(["reference", "reporting_clock"])
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(key, group_name="reference", kinds={"csv", "duckdb"},
-                        description=f"目录参考表 / reference table sources/reference/{key.path[-1]}.csv, checked")
-           for key in REFERENCE_KEYS],
+    specs=[*(dg.AssetSpec(key, group_name="reference", kinds={"csv", "duckdb"},
+                          description=f"目录参考表 / reference table sources/reference/{key.path[-1]}.csv, checked")
+             for key in REFERENCE_KEYS),
+           dg.AssetSpec(CLOCK_KEY, group_name="reference", kinds={"duckdb"},
+                        description="报送日历的判定日（重庆时间今天, 或 DAZU_AS_OF_DATE）/ the day the reporting "
+                                    "calendar is judged at (today in Chongqing, or DAZU_AS_OF_DATE)")],
     can_subset=False,
 )
 def reference_catalog(context: dg.AssetExecutionContext):
@@ -44,9 +48,12 @@ def reference_catalog(context: dg.AssetExecutionContext):
     for name in REFERENCE_TABLES:
         read = read_reference_file(settings.reference_dir / f"{name}.csv")
         tables[name] = (read.header or list(REQUIRED_COLUMNS[f"{name}.csv"]), read.rows)
+    as_of = settings.reporting_date()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with warehouse_lock(settings.lock_file), connect(settings) as con:
         land_reference_tables(con, tables)
+        land_reporting_clock(con, as_of)
     for key, name in zip(REFERENCE_KEYS, REFERENCE_TABLES):
         yield dg.MaterializeResult(asset_key=key, metadata={"rows": len(tables[name][1]),
                                                             "report": dg.MetadataValue.path(str(report))})
+    yield dg.MaterializeResult(asset_key=CLOCK_KEY, metadata={"as_of_date": as_of.isoformat()})

@@ -30,6 +30,8 @@ REQUIRED_COLUMNS = {
                   "applies_to"),
     "aliases.csv": ("name_kind", "alias", "code"),
     "mu_classes.csv": ("mu_class", "name_zh", "name_en", "min_tax_per_mu", "sort_order"),
+    "reporting_calendar.csv": ("department_code", "report_kind", "name_zh", "name_en", "feed", "period_kind",
+                               "due_months_after", "due_day"),
 }
 CODE_COLUMNS = {"areas.csv": "area_code", "clusters.csv": "cluster_code", "departments.csv": "department_code",
                 "indicators.csv": "indicator_code", "units.csv": "unit_zh", "forms.csv": "form_code",
@@ -71,6 +73,8 @@ def check_catalog(reference_dir: Path) -> list[CatalogIssue]:
     issues += _check_indicators(tables["indicators.csv"], tables["forms.csv"], units)
     issues += _check_forms(tables["forms.csv"], units)
     issues += _check_aliases(tables)
+    issues += _check_calendar(tables["reporting_calendar.csv"], {row["department_code"] for row in
+                                                                 tables["departments.csv"].rows})
     if not issues:
         issues += _check_loads(tables)
     return issues
@@ -260,6 +264,48 @@ def _check_aliases(tables: dict[str, ReferenceTable]) -> list[CatalogIssue]:
         if not row["alias"]:
             issues.append(_issue(table, line, "alias", "别名为空", "the alias is empty", "填写别名", "fill in the alias"))
     return issues
+
+
+FEEDS = ("department", "enterprise")
+PERIOD_KINDS = ("year", "half_year", "quarter", "month")
+
+
+def _check_calendar(table: ReferenceTable, departments: set[str]) -> list[CatalogIssue]:
+    """Who owes which report by when: one line per department and report kind, due a whole number of months
+    after the period's last month, on a day of that month (a day past its end means its last day)."""
+    issues = []
+    seen: dict[tuple[str, str], int] = {}
+    for row, line in _rows(table):
+        if row["department_code"] not in departments:
+            issues.append(_issue(table, line, "department_code", f"未知的报送单位“{row['department_code']}”",
+                                 f"unknown department {row['department_code']!r}", "填写 departments.csv 中的代码",
+                                 "write a code of departments.csv"))
+        if not CODE.fullmatch(row["report_kind"]):
+            issues.append(_issue(table, line, "report_kind", f"代码“{row['report_kind']}”不合规范",
+                                 f"code {row['report_kind']!r} is not snake_case", "代码用小写英文字母、数字和下划线",
+                                 "use lower-case letters, digits and _"))
+        key = (row["department_code"], row["report_kind"])
+        if key in seen:
+            issues.append(_issue(table, line, "report_kind", f"该单位的“{key[1]}”与第 {seen[key]} 行重复",
+                                 f"{key[1]} of {key[0]} repeats line {seen[key]}", "每个单位的每种报表只写一行",
+                                 "one line per department and report kind"))
+        seen.setdefault(key, line)
+        issues += _allowed(table, line, "feed", row["feed"], FEEDS)
+        issues += _allowed(table, line, "period_kind", row["period_kind"], PERIOD_KINDS)
+        if row["feed"] == "enterprise" and row["period_kind"] != "month":
+            issues.append(_issue(table, line, "period_kind", "企业月报的报告期只能是月", "the enterprise feed is "
+                                 "monthly: its period_kind is month", "填写 month", "write month"))
+        issues += _whole_number(table, line, "due_months_after", row["due_months_after"], 0, 12)
+        issues += _whole_number(table, line, "due_day", row["due_day"], 1, 31)
+    return issues
+
+
+def _whole_number(table, line, column, value, low: int, high: int) -> list[CatalogIssue]:
+    if value.isdigit() and low <= int(value) <= high:
+        return []
+    return [_issue(table, line, column, f"“{value}”不是 {low} 到 {high} 之间的整数",
+                   f"{value!r} is not a whole number from {low} to {high}", f"填写 {low} 到 {high} 之间的整数",
+                   f"write a whole number from {low} to {high}")]
 
 
 def render_check_report(issues: list[CatalogIssue]) -> str:

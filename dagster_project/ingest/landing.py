@@ -250,6 +250,18 @@ def land_reference_tables(con: Connection, tables: dict[str, tuple[list[str], li
                                 [[row.get(column) or None for column in header] for row in rows])
 
 
+def land_reporting_clock(con: Connection, as_of: dt.date) -> None:
+    """The day the reporting calendar is judged at, as schema `reference`'s one-row table. Its loaded_at is
+    that day, not the time of writing: the build record (build_state.py) sees it move once a day, so the
+    calendar is rebuilt when the date moves and not on every run of the same day."""
+    with con.transaction():
+        con.execute("create schema if not exists reference")
+        con.execute("drop table if exists reference.reporting_clock")
+        con.execute("create table reference.reporting_clock (as_of_date date, loaded_at timestamp)")
+        con.execute("insert into reference.reporting_clock values (?, ?)",
+                    [as_of, dt.datetime.combine(as_of, dt.time())])
+
+
 def land_composed_indicators(con: Connection, indicators: list[Indicator]) -> None:
     """Forms of measures a submission used without a catalog row of their own: what dim_indicator lists."""
     for i in indicators:

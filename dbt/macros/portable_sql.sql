@@ -17,6 +17,16 @@
 {%- endmacro %}
 
 
+{#- add_months('d', 'n'): the date d moved by n calendar months (n an integer expression), as a date. -#}
+{% macro add_months(date_expr, n_expr) -%}
+    {{ return(adapter.dispatch('add_months', 'dazu246')(date_expr, n_expr)) }}
+{%- endmacro %}
+
+{% macro default__add_months(date_expr, n_expr) -%}
+    cast(cast({{ date_expr }} as timestamp) + ({{ n_expr }}) * interval '1 month' as date)
+{%- endmacro %}
+
+
 {#- last_day_of_month('d'): the last day of the month of d, as a date. -#}
 {% macro last_day_of_month(date_expr) -%}
     {{ return(adapter.dispatch('last_day_of_month', 'dazu246')(date_expr)) }}
