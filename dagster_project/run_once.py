@@ -35,11 +35,41 @@ def summary(con: Connection) -> str:
     if unresolved:
         lines.append(f"目录待补录名称 names for the catalog: {unresolved} (marts.fct_unresolved_name, "
                      "reports/catalog_proposals.csv)")
+    lines += calendar_summary(con)
     lines.append("各表行数 rows per mart:")
     lines += [f"  marts.{t:<22} {con.execute(f'select count(*) from marts.{t}')[0][0]:>6}" for t in MARTS]
     targets = con.execute("select status, count(*) from marts.fct_target_progress group by 1 order by 1")
     lines.append("目标进度 targets by status: " + ", ".join(f"{status} {n}" for status, n in targets))
     return "\n".join(lines)
+
+
+CALENDAR_LABELS = {"missing": "缺报 missing", "late": "逾期 late", "held": "待补录目录 held", "rejected": "退回 rejected"}
+
+
+def calendar_summary(con: Connection) -> list[str]:
+    """Who has not reported, or reported late, for which periods (marts.fct_submission_due)."""
+    counts = con.execute("select status, count(*), max(as_of_date) from marts.fct_submission_due group by 1 order by 1")
+    if not counts:
+        return []
+    as_of = max(row[2] for row in counts)
+    lines = [f"报送进度 reporting calendar ({as_of}): " + ", ".join(f"{status} {n}" for status, n, _ in counts)]
+    rows = con.execute(
+        "select due.status, department.name_zh, department.name_en, due.report_name_zh, due.report_name_en, "
+        "due.period_code, due.days_late from marts.fct_submission_due as due "
+        "join marts.dim_department as department on due.department_code = department.department_code "
+        "where due.status in ('missing', 'late', 'held', 'rejected') "
+        "order by case due.status when 'missing' then 1 when 'late' then 2 else 3 end, department.department_code, "
+        "due.report_kind, due.period_start_date")
+    groups: dict[tuple, list[tuple[str, int | None]]] = {}
+    for status, dept_zh, dept_en, report_zh, report_en, period, days in rows:
+        groups.setdefault((status, f"{dept_zh} {dept_en}", f"{report_zh} {report_en}"), []).append((period, days))
+    for (status, department, report), periods in groups.items():
+        if len(periods) <= 6:
+            shown = ", ".join(f"{p} ({d} 天 days)" if status == "late" else p for p, d in periods)
+        else:
+            shown = f"{periods[0][0]} … {periods[-1][0]} ({len(periods)} 期 periods)"
+        lines.append(f"  {CALENDAR_LABELS[status]}: {department} · {report}: {shown}")
+    return lines
 
 
 def main() -> int:
