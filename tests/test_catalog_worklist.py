@@ -146,6 +146,9 @@ FAULTS = {  # name -> (file, change of its bytes, words of the report)
     "unknown_direction": ("indicators.csv", lambda d: d.replace(b",up,true,flow,", b",upward,true,flow,", 1), "不是允许的值"),
     "alias_of_two_codes": ("aliases.csv", lambda d: d + "indicator,规上工业总产值,tax_paid\n".encode(), "名称冲突"),
     "bad_form_template": ("forms.csv", lambda d: d.replace("{m}同比增长|".encode(), "同比增长|".encode(), 1), "模板"),
+    "calendar_unknown_department": ("reporting_calendar.csv",
+                                    lambda d: d + "finance_bureau,annual,年度报表,Annual report,department,year,1,20\n"
+                                    .encode(), "未知的报送单位"),
 }
 
 
