@@ -8,6 +8,10 @@ from pathlib import Path
 
 import duckdb
 
+# When a file arrived (its mtime, capped at the run's start) or a run landed it: the columns two runs over the
+# same files may tell apart (first_accepted_at is a received_at); everything else must be identical.
+RUN_TIMESTAMPS = {"loaded_at", "received_at", "first_accepted_at"}
+
 MART_KEYS = {
     "dim_cluster": "cluster_code", "dim_indicator": "indicator_code", "dim_department": "department_code",
     "dim_area": "area_code", "dim_period": "period_code", "fct_indicator_value": "submission_id, line_no",

@@ -7,10 +7,9 @@ import shutil
 import pytest
 
 from tests.builders import SAMPLE_INBOX
-from tests.pipeline_runs import marts_rebuilt, run_nightly, snapshot
+from tests.pipeline_runs import RUN_TIMESTAMPS, marts_rebuilt, run_nightly, snapshot
 
 MONTHLY = "规上工业企业月报"
-RUN_TIMESTAMPS = {"loaded_at", "received_at"}
 INCREMENTAL_MARTS = ("fct_enterprise_month", "fct_mu_efficiency", "dim_enterprise")
 
 

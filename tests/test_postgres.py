@@ -17,12 +17,11 @@ import sqlalchemy as sa
 
 from dagster_project.storage import postgres_configured
 from tests.builders import SAMPLE_INBOX, cover, indicator_row, write_workbook
-from tests.pipeline_runs import MART_KEYS, environment, run_nightly, snapshot
+from tests.pipeline_runs import MART_KEYS, RUN_TIMESTAMPS, environment, run_nightly, snapshot
 
 pytestmark = pytest.mark.skipif(not postgres_configured(), reason="no PostgreSQL configured (PGHOST/PGDATABASE)")
 
 READER_PASSWORD = secrets.token_urlsafe(12)
-RUN_TIMESTAMPS = {"loaded_at", "received_at"}
 SCHEMAS = ("raw", "staging", "intermediate", "reference", "marts", "marts_build", "marts_previous")
 
 

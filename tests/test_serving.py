@@ -19,10 +19,9 @@ import sqlalchemy as sa
 from dagster_project.serving.export import PARTITIONED, export_parquet
 from dagster_project.settings import REPO_ROOT, Settings
 from tests.builders import SAMPLE_INBOX, cover, indicator_row, write_workbook
-from tests.pipeline_runs import MART_KEYS, run_nightly, snapshot
+from tests.pipeline_runs import MART_KEYS, RUN_TIMESTAMPS, run_nightly, snapshot
 
 READER_PYTHON = REPO_ROOT / ".venv-reader" / "bin" / "python"
-RUN_TIMESTAMPS = {"loaded_at", "received_at"}  # when this copy ran; everything else must be identical
 
 
 @functools.lru_cache
