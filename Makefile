@@ -5,12 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 READER := .venv-reader/.installed
+BI := .venv-bi/.installed
 MANIFEST := dbt/target/manifest.json
 DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -path dbt/logs -prune -o \( -name '*.sql' -o -name '*.yml' \) -print 2>/dev/null) $(wildcard sources/reference/*.csv)
 
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
+export SCARF_ANALYTICS := false
 
 .PHONY: install run test ui manifest clean
 
@@ -26,6 +28,17 @@ $(READER): requirements-reader.lock
 	test -x .venv-reader/bin/python || $(PYTHON) -m venv .venv-reader
 	.venv-reader/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-reader.lock
 	touch $@
+
+$(BI): requirements-bi.lock
+	test -x .venv-bi/bin/python || $(PYTHON) -m venv .venv-bi
+	.venv-bi/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-bi.lock
+	touch $@
+
+# Superset with the dashboards of bi/superset/assets/ on 127.0.0.1:$DAZU_BI_PORT (8088), reading the published
+# warehouse read-only; its own venv (.venv-bi). Ctrl-C stops it.
+.PHONY: bi
+bi: $(BI)
+	.venv-bi/bin/python bi/superset/serve.py
 
 manifest: $(MANIFEST)
 
@@ -56,7 +69,7 @@ check: $(STAMP)
 	$(BIN)/python -m dagster_project.precheck "$(FILE)"
 
 clean:
-	rm -rf data dbt/target dbt/logs .pytest_cache .venv-reader
+	rm -rf data dbt/target dbt/logs .pytest_cache .venv-reader .venv-bi
 
 # Synthetic 规上工业企业月报 (sample data) into data/sample/<scale>/: make sample-data SCALE=district|city|national
 SCALE ?= district
