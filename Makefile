@@ -50,7 +50,7 @@ $(MANIFEST): $(STAMP) $(DBT_SOURCES)
 run: $(MANIFEST)
 	$(BIN)/python -m dagster_project.run_once
 
-test: $(MANIFEST) $(READER)
+test: $(MANIFEST) $(READER) $(BI)
 	$(BIN)/python -m pytest
 
 ui: $(MANIFEST)

@@ -120,6 +120,31 @@ def test_bi_reader_reads_every_mart_through_sqlalchemy(both_targets):
     engine.dispose()
 
 
+def test_bi_reader_runs_the_superset_datasets_as_duckdb_does(both_targets):
+    """The dashboards' datasets (bi/superset/assets/) are portable SQL over the marts: as bi_reader on
+    PostgreSQL they return the columns and rows they return on the DuckDB warehouse."""
+    import yaml
+
+    from dagster_project.settings import REPO_ROOT
+
+    _, _, root = both_targets
+    duck = duckdb.connect(str(root / "duckdb" / "warehouse.duckdb"), read_only=True)
+    engine = _reader_engine()
+    try:
+        with engine.connect() as connection:
+            for path in sorted((REPO_ROOT / "bi" / "superset" / "assets" / "datasets").rglob("*.yaml")):
+                sql = yaml.safe_load(path.read_text(encoding="utf-8"))["sql"]
+                expected = duck.execute(sql)
+                columns = [d[0] for d in expected.description]
+                expected_rows = sorted(map(repr, expected.fetchall()))
+                result = connection.execute(sa.text(sql.replace(":", r"\:")))
+                assert list(result.keys()) == columns, path.name
+                assert len(sorted(map(repr, result.fetchall()))) == len(expected_rows) > 0, path.name
+    finally:
+        engine.dispose()
+        duck.close()
+
+
 @pytest.mark.parametrize("statement", [
     "select * from raw.submission",
     "select * from staging.stg_raw__submission",

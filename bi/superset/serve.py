@@ -124,7 +124,9 @@ def main() -> int:
     private_file(home / "secret_key", lambda: secrets.token_urlsafe(48))
     password = os.environ.get("DAZU_BI_ADMIN_PASSWORD")
     generated = not password and not (home / "admin_password").exists()
-    if not password:
+    if password:
+        (home / "admin_password").unlink(missing_ok=True)  # a generated password no longer applies
+    else:
         password = private_file(home / "admin_password", lambda: secrets.token_urlsafe(12))
     env = superset_environment(home)
     initialise(home, env, password)
