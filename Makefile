@@ -57,6 +57,11 @@ ui: $(MANIFEST)
 	DAGSTER_HOME=$${DAGSTER_HOME:-$$($(BIN)/python -c 'from dagster_project.instance import ensure_dagster_home; from dagster_project.settings import load_settings; print(ensure_dagster_home(load_settings()))')} \
 	  PYTHONPATH=$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/dagster dev -h 127.0.0.1 -p $${DAGSTER_PORT:-3000}
 
+# dbt's documentation site for the published warehouse on 127.0.0.1:$DAZU_DOCS_PORT (8080); Ctrl-C stops it
+.PHONY: docs
+docs: $(STAMP)
+	$(BIN)/python -m dagster_project.docs_site
+
 # make forms PERIOD=2024H1: pre-filled forms per department into $DAZU_DATA_DIR/forms/ (from the published warehouse)
 .PHONY: forms check
 forms: $(STAMP)

@@ -28,6 +28,7 @@ from ..build_state import (
     write_record,
 )
 from ..dbt_runner import DbtInvocation, dbt_environment, project_fingerprint
+from ..docs_site import page_url
 from ..failpoints import failpoint
 from ..ingest.landing import warehouse_lock
 from ..quality.gx_runner import prestart as prestart_gx
@@ -76,6 +77,11 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return _layer(dbt_resource_props)
+
+    def get_asset_spec(self, manifest, unique_id, project) -> dg.AssetSpec:
+        # a link to the node's page in the dbt docs site (`make docs`)
+        return super().get_asset_spec(manifest, unique_id, project).merge_attributes(
+            metadata={"dbt_docs": dg.MetadataValue.url(page_url(unique_id))})
 
     def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
         # Tests on the marts (the public tables) are asset checks. Tests on seeds, staging and intermediate
