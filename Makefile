@@ -87,5 +87,5 @@ sample-data: $(STAMP)
 # job and the UI start-up, written to docs/benchmarks.md. BENCH_ARGS="--quick" (district and city only) or
 # BENCH_ARGS="--scales district,city".
 .PHONY: bench
-bench: $(MANIFEST)
+bench: $(MANIFEST) $(BI)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

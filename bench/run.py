@@ -34,6 +34,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(ROOT))
 
 from dagster_project.storage import duckdb_config  # noqa: E402
+from bi import measure_bi, write_bi_doc  # noqa: E402
 from intake import measure_intake, write_intake_doc  # noqa: E402
 from measure import (CLK_TCK, Measurement, load_average, machine_busy_seconds, measure, tree_pids,  # noqa: E402
                      tree_rss, wait_until_quiet)
@@ -678,6 +679,14 @@ def to_json(value):
 
 
 # ---------------------------------------------------------------------------------------------
+def bench_bi(city: dict | None) -> None:
+    """The dashboards' part of docs/benchmarks.md (bench/bi.py); city: generate("city"), or None to skip it."""
+    city_files = monthly_files(ROOT / city["folder"]) if city else None
+    results = measure_bi(run_pipeline, DATA, ROOT, ROOT / "sources" / "inbox", city_files)
+    write_bi_doc(DOC, MARKER, results, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+    log(f"dashboards measured; wrote their part of {DOC.relative_to(ROOT)}")
+
+
 def main() -> int:
     global QUIET_WAIT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -703,6 +712,10 @@ def main() -> int:
                         help="measure only what one costly file adds to the nightly job on the sample, and write "
                              "that part of docs/benchmarks.md")
     parser.add_argument("--no-intake", action="store_true", help="skip the costly files beside the sample")
+    parser.add_argument("--only-bi", action="store_true",
+                        help="measure only the dashboards (chart answers on the sample and at city scale, a second "
+                             "`make bi`) and write that part of docs/benchmarks.md")
+    parser.add_argument("--no-bi", action="store_true", help="skip the dashboards")
     parser.add_argument("--quiet-wait", type=float, default=QUIET_WAIT,
                         help="before each measurement, wait at most this many seconds for other work on the "
                              "machine to stop (default %(default)s; 0: never wait)")
@@ -724,6 +737,9 @@ def main() -> int:
                                            encoding="utf-8")
         write_doc(results)
         log(f"nightly job measured again: {results['nightly'].wall_s:.1f} s; wrote {DOC.relative_to(ROOT)}")
+        return 0
+    if args.only_bi:
+        bench_bi(generate("city"))
         return 0
     if args.only_intake:
         write_intake_doc(DOC, MARKER, measure_intake(run_pipeline, DATA, ROOT / "sources" / "inbox"))
@@ -760,6 +776,9 @@ def main() -> int:
 
     if not args.no_intake:
         write_intake_doc(DOC, MARKER, measure_intake(run_pipeline, DATA, ROOT / "sources" / "inbox"))
+
+    if not args.no_bi:
+        bench_bi(data.get("city"))
 
     # fixed overhead: an inbox with no files
     empty = DATA / "empty-inbox"
