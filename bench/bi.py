@@ -108,12 +108,13 @@ def measure_bi(run_pipeline, data_dir: Path, root: Path, sample_inbox: Path, cit
     return results
 
 
-def render(results: dict, when: str) -> str:
+def render(results: dict, when: str, city: dict | None = None) -> str:
     lines = [BEGIN, "", f"## The dashboards (`make bi`, {when})", "",
              "Each chart's data request through Superset's REST API (`GET /api/v1/chart/<id>/data/?force=true`, "
              "so Superset's cache is bypassed), second of two rounds, one request at a time; the browser asks "
              "for a dashboard's charts in parallel. City scale: the city-scale enterprise feed "
-             "(`make sample-data SCALE=city`, 2023-01 to 2024-12) beside the sample's department reports.", "",
+             "(`make sample-data SCALE=city`, 2023-01 to 2024-12" + (f": {city['rows']:,} enterprise-months of "
+             f"{city['enterprises']:,} enterprises" if city else "") + ") beside the sample's department reports.", "",
              "| dashboard | charts | slowest chart, sample | slowest chart, city scale |", "|---|---:|---:|---:|"]
     verdicts = []
     for title, charts in results["sample"].items():
@@ -138,10 +139,10 @@ def render(results: dict, when: str) -> str:
     return "\n".join(lines)
 
 
-def write_bi_doc(doc: Path, marker: str, results: dict, when: str) -> None:
+def write_bi_doc(doc: Path, marker: str, results: dict, when: str, city: dict | None = None) -> None:
     """Replace this part of docs/benchmarks.md (or put it before bench/run.py's part)."""
     text = doc.read_text(encoding="utf-8")
-    part = render(results, when)
+    part = render(results, when, city)
     if BEGIN in text and END in text:
         text = text[:text.index(BEGIN)] + part + text[text.index(END) + len(END):]
     else:

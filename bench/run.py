@@ -683,7 +683,9 @@ def bench_bi(city: dict | None) -> None:
     """The dashboards' part of docs/benchmarks.md (bench/bi.py); city: generate("city"), or None to skip it."""
     city_files = monthly_files(ROOT / city["folder"]) if city else None
     results = measure_bi(run_pipeline, DATA, ROOT, ROOT / "sources" / "inbox", city_files)
-    write_bi_doc(DOC, MARKER, results, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+    write_bi_doc(DOC, MARKER, results, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), city)
+    (DATA / "bi_results.json").write_text(json.dumps({"results": results, "city": city}, ensure_ascii=False,
+                                                     indent=1), encoding="utf-8")
     log(f"dashboards measured; wrote their part of {DOC.relative_to(ROOT)}")
 
 
