@@ -8,12 +8,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import requests
+from measure import free_port
 
 SAMPLE_GOAL_S, CITY_GOAL_S, RESTART_GOAL_S = 2.0, 5.0, 30.0
 PASSWORD = "bench-admin-密码"
@@ -22,15 +22,9 @@ BEGIN = "<!-- Written by bench/bi.py (make bench): the dashboards. -->"
 END = "<!-- End of bench/bi.py's part. -->"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_bi(root: Path, data_dir: Path, log: Path) -> tuple[subprocess.Popen, str, float]:
     """`make bi` until it says the dashboards are ready: (process, url, seconds it took)."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DAZU_DATA_DIR": str(data_dir), "DAZU_BI_PORT": str(port), "DAZU_BI_ADMIN_PASSWORD": PASSWORD}
     started = time.perf_counter()
     with open(log, "w") as out:

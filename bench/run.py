@@ -20,7 +20,6 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -36,8 +35,8 @@ sys.path.insert(1, str(ROOT))
 from dagster_project.storage import duckdb_config  # noqa: E402
 from bi import measure_bi, write_bi_doc  # noqa: E402
 from intake import measure_intake, write_intake_doc  # noqa: E402
-from measure import (CLK_TCK, Measurement, load_average, machine_busy_seconds, measure, tree_pids,  # noqa: E402
-                     tree_rss, wait_until_quiet)
+from measure import (CLK_TCK, Measurement, free_port, load_average, machine_busy_seconds, measure,  # noqa: E402
+                     tree_pids, tree_rss, wait_until_quiet)
 
 DATA = ROOT / "data" / "bench"
 RUNS = DATA / "runs"
@@ -303,12 +302,6 @@ def cross_check(scale: str, floor: Measurement, pandas: Measurement, pipeline: M
 # ---------------------------------------------------------------------------------------------
 WORKSPACE_QUERY = """{ workspaceOrError { __typename ... on Workspace { locationEntries {
     name loadStatus locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _post(url: str, query: str) -> dict | None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import stat
 import subprocess
 import time
@@ -18,6 +16,7 @@ import pytest
 from dagster_project.settings import REPO_ROOT
 from tests.builders import cover, indicator_row, write_workbook
 from tests.pipeline_runs import run_nightly
+from tests.processes import free_port, stop_group
 
 pytestmark = pytest.mark.slow
 
@@ -32,17 +31,11 @@ if not BI_PYTHON.exists():
 import requests  # noqa: E402  (in both venvs; the pipeline's has it through dagster)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """`make bi` in its own process group, stopped by group as `dagster dev` must be."""
 
     def __init__(self, data: Path, password: str | None):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = data.parent / f"make_bi_{self.port}.log"
         env = {k: v for k, v in os.environ.items() if k != "DAZU_BI_ADMIN_PASSWORD"}
@@ -63,12 +56,7 @@ class Server:
         return self.log.read_text(errors="replace")
 
     def stop(self) -> None:
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        stop_group(self.process)
 
     def session(self, password: str) -> requests.Session:
         session = requests.Session()

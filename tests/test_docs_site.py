@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +18,7 @@ from dagster_project.definitions import defs
 from dagster_project.docs_site import generate
 from dagster_project.settings import REPO_ROOT, Settings
 from tests.pipeline_runs import MART_KEYS
+from tests.processes import free_port, stop_group
 
 
 def test_every_dbt_model_asset_links_to_its_page():
@@ -68,15 +67,9 @@ def test_the_catalog_holds_every_mart_with_its_columns_and_the_yaml_descriptions
     assert (out / "index.html").stat().st_size > 100_000
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_make_docs_serves_the_site_on_loopback(site):
     data, _ = site
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DAZU_DATA_DIR": str(data), "DAZU_DOCS_PORT": str(port)}
     process = subprocess.Popen(["make", "--no-print-directory", "docs"], cwd=REPO_ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
@@ -92,8 +85,7 @@ def test_make_docs_serves_the_site_on_loopback(site):
         catalog = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/catalog.json", timeout=5).read())
         assert "model.dazu246.fct_submission_due" in catalog["nodes"]
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        stop_group(process)
 
 
 def test_make_docs_before_make_run_says_what_to_do(tmp_path):

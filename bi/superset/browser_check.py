@@ -46,9 +46,10 @@ def log_in(driver: webdriver.Chrome, url: str, password: str) -> None:
     driver.find_element(By.CSS_SELECTOR, "input[name='username'], #username").send_keys("admin")
     field = driver.find_element(By.CSS_SELECTOR, "input[name='password'], #password")
     field.send_keys(password)
-    field.submit() if field.get_attribute("form") else None
+    if field.get_attribute("form"):  # the server-rendered login form
+        field.submit()
     buttons = driver.find_elements(By.CSS_SELECTOR, "button[type='submit'], input[type='submit']")
-    if buttons and "/login" in driver.current_url:
+    if buttons and "/login" in driver.current_url:  # the React one
         buttons[0].click()
     deadline = time.monotonic() + 60
     while "/login" in driver.current_url:
