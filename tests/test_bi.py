@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from dagster_project.settings import REPO_ROOT
+from dagster_project.storage import postgres_configured
 from tests.builders import cover, indicator_row, write_workbook
-from tests.pipeline_runs import run_nightly
+from tests.pipeline_runs import environment, run_nightly
 from tests.processes import free_port, stop_group
 
 pytestmark = pytest.mark.slow
@@ -151,3 +152,22 @@ def test_the_warehouse_is_read_only_and_a_new_one_shows_without_a_restart(supers
     write_workbook(root / "inbox" / "h1.xlsx", cover(period="2024年1-6月"), [indicator_row("工业投资增速", "9", "%")])
     run_nightly(root / "inbox", root / "data")
     assert _chart_rows(session, server.url, files["id"]) == before + 1
+
+
+def test_the_same_pack_serves_the_postgresql_marts_as_bi_reader(tmp_path, built_sample):
+    if not postgres_configured():
+        pytest.skip("no PostgreSQL server (PGHOST, PGUSER, PGDATABASE; .ci/run starts one)")
+    shutil.copytree(built_sample[0], tmp_path / "inbox")
+    with environment(DAZU_TARGET="postgres", DAZU_BI_READER_PASSWORD="reader-公开-2"):
+        run_nightly(tmp_path / "inbox", tmp_path / "data")
+        server = Server(tmp_path / "data", PASSWORD)
+    try:
+        session = server.session(PASSWORD)
+        database = session.get(f"{server.url}/api/v1/database/", timeout=30).json()["result"][0]
+        uri = session.get(f"{server.url}/api/v1/database/{database['id']}/connection", timeout=30).json()["result"]
+        assert uri["sqlalchemy_uri"].startswith("postgresql://bi_reader:")
+        for slug, charts in _dashboards(session, server.url).items():
+            for chart in charts:
+                assert _chart_rows(session, server.url, chart["id"]) > 0, (slug, chart["slice_name"])
+    finally:
+        server.stop()

@@ -201,3 +201,15 @@ def test_enterprise_rows_land_in_postgres_exactly_as_read():
             raise psycopg.Rollback()
     assert [tuple(row) for row in landed] == expected
     assert landed[1][3] == "=SUM(A1)\n第二行" and landed[1][4] == "" and landed[1][5] is None
+
+
+def test_a_second_night_on_postgresql_runs_and_keeps_the_marts(both_targets):
+    """The checked catalog is written again every night under the staging views that read it (last in this
+    module: it moves the PostgreSQL build on)."""
+    _, pg, root = both_targets
+    with environment(DAZU_TARGET="postgres", DAZU_BI_READER_PASSWORD=READER_PASSWORD):
+        run_nightly(root / "inbox", root / "postgres")
+    again = _postgres_snapshot()
+    for table in MART_KEYS:
+        assert [{k: v for k, v in row.items() if k not in RUN_TIMESTAMPS} for row in again[table]] == [
+            {k: v for k, v in row.items() if k not in RUN_TIMESTAMPS} for row in pg[table]], table

@@ -242,12 +242,18 @@ def land_reference_tables(con: Connection, tables: dict[str, tuple[list[str], li
     with con.transaction():
         con.execute("create schema if not exists reference")
         for name, (header, rows) in sorted(tables.items()):
-            columns = ", ".join(f'"{column}" varchar' for column in header)
-            con.execute(f"drop table if exists reference.{name}")
-            con.execute(f"create table reference.{name} ({columns})")
+            _recreate(con, f"reference.{name}", ", ".join(f'"{column}" varchar' for column in header))
             if rows:
                 con.executemany(f"insert into reference.{name} values ({', '.join('?' * len(header))})",
                                 [[row.get(column) or None for column in header] for row in rows])
+
+
+def _recreate(con: Connection, table: str, columns: str) -> None:
+    """The table empty, with these columns. PostgreSQL refuses to drop a table that dbt's staging views read
+    unless they go too: they do, and the build that follows makes them again (a PostgreSQL build is always
+    complete, build_state.py); DuckDB's views bind by name and survive."""
+    con.execute(f"drop table if exists {table}" + (" cascade" if con.target == "postgres" else ""))
+    con.execute(f"create table {table} ({columns})")
 
 
 def land_reporting_clock(con: Connection, as_of: dt.date) -> None:
@@ -256,8 +262,7 @@ def land_reporting_clock(con: Connection, as_of: dt.date) -> None:
     calendar is rebuilt when the date moves and not on every run of the same day."""
     with con.transaction():
         con.execute("create schema if not exists reference")
-        con.execute("drop table if exists reference.reporting_clock")
-        con.execute("create table reference.reporting_clock (as_of_date date, loaded_at timestamp)")
+        _recreate(con, "reference.reporting_clock", "as_of_date date, loaded_at timestamp")
         con.execute("insert into reference.reporting_clock values (?, ?)",
                     [as_of, dt.datetime.combine(as_of, dt.time())])
 
