@@ -77,8 +77,10 @@ def superset(tmp_path_factory, built_sample):
     shutil.copytree(data, root / "data", symlinks=True)
     first = Server(root / "data", None)
     first.stop()
+    kept = root / "data" / "superset" / "admin_password"
+    kept_then = (kept.read_text().strip(), stat.S_IMODE(kept.stat().st_mode))
     second = Server(root / "data", PASSWORD)
-    yield {"root": root, "first": first, "server": second}
+    yield {"root": root, "first": first, "server": second, "kept": kept_then}
     second.stop()
 
 
@@ -88,9 +90,10 @@ def test_a_generated_password_is_printed_once_and_kept_private(superset):
     assert len(printed) == 1
     generated = printed[0].rsplit(" ", 1)[1]
     assert len(generated) >= 12
+    assert superset["kept"] == (generated, 0o600), "kept in $DAZU_DATA_DIR/superset/admin_password, mode 600"
     assert "admin password" not in second.output() and PASSWORD not in second.output()
-    for name in ("secret_key",):
-        assert stat.S_IMODE((home / name).stat().st_mode) == 0o600
+    assert stat.S_IMODE((home / "secret_key").stat().st_mode) == 0o600
+    assert len((home / "secret_key").read_text().strip()) >= 48
     # DAZU_BI_ADMIN_PASSWORD replaced the generated one, whose file no longer applies
     assert not (home / "admin_password").exists()
     second.session(PASSWORD)
