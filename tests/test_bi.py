@@ -140,6 +140,11 @@ def test_every_dashboard_renders_in_chromium_without_a_chart_error(superset):
         assert seen[slug]["errors"] == [], (slug, seen[slug]["errors"])
         assert seen[slug]["charts"] == seen[slug]["rendered"] == expected[slug], (slug, seen[slug])
         assert Path(seen[slug]["screenshot"]).stat().st_size > 10_000
+    # every file's review report is linked, and opens for a logged-in user only
+    assert len(seen["dazu-reporting-quality"]["report_links"]) >= 5
+    assert seen["first_report"]["title"].startswith("报送审核报告")
+    assert requests.get(seen["first_report"]["href"], timeout=30).status_code == 403
+    assert requests.get(f"{server.url}/dazu/reports/..%2Fsuperset%2Fsecret_key", timeout=30).status_code == 403
 
 
 def test_the_warehouse_is_read_only_and_a_new_one_shows_without_a_restart(superset):

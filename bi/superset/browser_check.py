@@ -3,7 +3,8 @@ it shows, how many rendered and which show an error; saves a screenshot of each.
 
     .venv-bi/bin/python bi/superset/browser_check.py URL PASSWORD SCREENSHOT_DIR SLUG [SLUG …]
 
-Prints one JSON object: {slug: {"charts": n, "rendered": n, "errors": [...], "screenshot": path}}.
+Prints one JSON object: {slug: {"charts": n, "rendered": n, "errors": [...], "screenshot": path, "report_links":
+[...]}, "first_report": {"href": …, "title": …}} (the first review report linked, opened).
 Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver).
 """
 
@@ -71,13 +72,15 @@ def check_dashboard(driver: webdriver.Chrome, url: str, slug: str, screenshots: 
         time.sleep(0.5)
     time.sleep(1.5)  # animations settle before the screenshot
     errors = [h.text.strip()[:300] for h in holders if h.find_elements(By.CSS_SELECTOR, ERRORS)]
+    reports = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "a[href*='/dazu/reports/']")]
     rendered = [h for h in holders if h.find_elements(By.CSS_SELECTOR, RENDERED)]
     shot = screenshots / f"superset_{slug}.png"
     height = driver.execute_script("return document.body.scrollHeight")
     driver.set_window_size(1600, max(1200, min(int(height) + 100, 4000)))
     time.sleep(1)
     driver.save_screenshot(str(shot))
-    return {"charts": len(holders), "rendered": len(rendered), "errors": errors, "screenshot": str(shot)}
+    return {"charts": len(holders), "rendered": len(rendered), "errors": errors, "screenshot": str(shot),
+            "report_links": reports}
 
 
 def main(url: str, password: str, screenshots: str, *slugs: str) -> int:
@@ -88,6 +91,10 @@ def main(url: str, password: str, screenshots: str, *slugs: str) -> int:
         try:
             log_in(driver, url, password)
             results = {slug: check_dashboard(driver, url, slug, out) for slug in slugs}
+            links = [link for result in results.values() for link in result["report_links"]]
+            if links:  # a review report opens from its link, for a logged-in user
+                driver.get(links[0])
+                results["first_report"] = {"href": links[0], "title": driver.title}
         finally:
             driver.quit()
     print(json.dumps(results, ensure_ascii=False))
