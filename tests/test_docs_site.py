@@ -18,7 +18,7 @@ from dagster_project.definitions import defs
 from dagster_project.docs_site import generate
 from dagster_project.settings import REPO_ROOT, Settings
 from tests.pipeline_runs import MART_KEYS
-from tests.processes import free_port, stop_group
+from tests.processes import free_port, listening_addresses, stop_group
 
 
 def test_every_dbt_model_asset_links_to_its_page():
@@ -82,6 +82,7 @@ def test_make_docs_serves_the_site_on_loopback(site):
             except OSError:
                 time.sleep(0.5)
         assert page and b"dbt" in page
+        assert listening_addresses(port) == {"127.0.0.1"}, "the site is served on the loopback interface only"
         catalog = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/catalog.json", timeout=5).read())
         assert "model.dazu246.fct_submission_due" in catalog["nodes"]
     finally:
