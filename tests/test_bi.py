@@ -17,7 +17,7 @@ from dagster_project.settings import REPO_ROOT
 from dagster_project.storage import postgres_configured
 from tests.builders import cover, indicator_row, write_workbook
 from tests.pipeline_runs import environment, run_nightly
-from tests.processes import free_port, stop_group
+from tests.processes import free_port, listening_addresses, stop_group
 
 pytestmark = pytest.mark.slow
 
@@ -120,6 +120,7 @@ def test_every_chart_of_every_dashboard_returns_rows_from_the_sample(superset):
     session = server.session(PASSWORD)
     dashboards = _dashboards(session, server.url)
     assert set(dashboards) == set(SLUGS)
+    assert listening_addresses(server.port) == {"127.0.0.1"}, "Superset is served on the loopback interface only"
     for slug, charts in dashboards.items():
         assert len(charts) >= 3, slug
         for chart in charts:
