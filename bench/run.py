@@ -35,8 +35,9 @@ sys.path.insert(1, str(ROOT))
 from dagster_project.storage import duckdb_config  # noqa: E402
 from bi import measure_bi, write_bi_doc  # noqa: E402
 from intake import measure_intake, write_intake_doc  # noqa: E402
-from measure import (CLK_TCK, Measurement, free_port, load_average, machine_busy_seconds, measure,  # noqa: E402
-                     tree_pids, tree_rss, wait_until_quiet)
+from measure import (CLK_TCK, Measurement, load_average, machine_busy_seconds, measure, tree_pids,  # noqa: E402
+                     tree_rss, wait_until_quiet)
+from tests.processes import free_port  # noqa: E402
 
 DATA = ROOT / "data" / "bench"
 RUNS = DATA / "runs"

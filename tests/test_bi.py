@@ -8,6 +8,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -31,6 +32,9 @@ if not BI_PYTHON.exists():
 
 import requests  # noqa: E402  (in both venvs; the pipeline's has it through dagster)
 
+sys.path.insert(0, str(REPO_ROOT / "bi" / "superset"))
+from api import chart_data, dashboards_with_charts, logged_in  # noqa: E402
+
 
 class Server:
     """`make bi` in its own process group, stopped by group as `dagster dev` must be."""
@@ -51,7 +55,6 @@ class Server:
             assert self.process.poll() is None, self.output()[-3000:]
             assert time.monotonic() - self.started < 300, "make bi did not get ready in 300 s"
             time.sleep(0.5)
-        self.ready_after = time.monotonic() - self.started
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -60,12 +63,7 @@ class Server:
         stop_group(self.process)
 
     def session(self, password: str) -> requests.Session:
-        session = requests.Session()
-        answer = session.post(f"{self.url}/api/v1/security/login", timeout=30, json={
-            "username": "admin", "password": password, "provider": "db", "refresh": False})
-        answer.raise_for_status()
-        session.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
-        return session
+        return logged_in(self.url, password)
 
 
 @pytest.fixture(scope="module")
@@ -102,13 +100,11 @@ def test_a_generated_password_is_printed_once_and_kept_private(superset):
 
 
 def _dashboards(session: requests.Session, url: str) -> dict[str, list[dict]]:
-    found = session.get(f"{url}/api/v1/dashboard/", params={"q": "(page_size:100)"}, timeout=30).json()["result"]
-    return {d["slug"]: session.get(f"{url}/api/v1/dashboard/{d['id']}/charts", timeout=30).json()["result"]
-            for d in found}
+    return {dashboard["slug"]: charts for dashboard, charts in dashboards_with_charts(session, url)}
 
 
 def _chart_rows(session: requests.Session, url: str, chart_id: int) -> int:
-    answer = session.get(f"{url}/api/v1/chart/{chart_id}/data/", params={"force": "true"}, timeout=120)
+    answer = chart_data(session, url, chart_id)
     assert answer.status_code == 200, answer.text[:2000]
     result = answer.json()["result"]
     assert all(not query.get("error") for query in result), result

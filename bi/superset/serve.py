@@ -18,6 +18,7 @@ from pathlib import Path
 
 import requests
 
+from api import logged_in
 from pack import bundle, load_pack, warehouse_uri
 
 HERE = Path(__file__).resolve().parent
@@ -95,11 +96,7 @@ def import_pack(url: str, password: str, home: Path, uri: str, reader_password: 
     digest = hashlib.sha256(archive).hexdigest()
     if stamp.exists() and stamp.read_text().strip() == digest:
         return
-    session = requests.Session()
-    token = session.post(f"{url}/api/v1/security/login", json={"username": "admin", "password": password,
-                                                                "provider": "db", "refresh": False}, timeout=30)
-    token.raise_for_status()
-    session.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+    session = logged_in(url, password)
     csrf = session.get(f"{url}/api/v1/security/csrf_token/", timeout=30)
     csrf.raise_for_status()
     session.headers.update({"X-CSRFToken": csrf.json()["result"], "Referer": url})
