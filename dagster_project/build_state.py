@@ -24,7 +24,7 @@ from .storage import connect
 FULL_BUILD_TAG = "dazu/full_build"
 
 # A raw table's state: its row count and its latest loaded_at. Ingestion only appends, and every run's
-# loaded_at is later than all earlier ones (ingest/pipeline.py), so any change moves one of the two.
+# loaded_at is later than all earlier ones (intake.py), so any change moves one of the two.
 TableState = list
 
 
@@ -109,12 +109,25 @@ def write_record(path: Path, record: BuildRecord) -> None:
 
 
 def forget_record(path: Path) -> None:
-    """Before a build starts: if it fails or is cut short, the next one is complete."""
+    """Before a build starts: if it, its checks or its publishing fail or are cut short, the next one is complete."""
     path.unlink(missing_ok=True)
+    path.with_name(path.stem + ".pending.json").unlink(missing_ok=True)
 
 
 def record_path(settings: Settings) -> Path:
     return settings.data_dir / "work" / "dbt_build_state.json"
+
+
+def pending_record_path(settings: Settings) -> Path:
+    """The record of a build whose marts are not published yet: publishing makes it the record."""
+    return settings.data_dir / "work" / "dbt_build_state.pending.json"
+
+
+def promote_pending_record(settings: Settings) -> None:
+    """After publishing: the build it published is a complete build to select the next one from."""
+    pending = pending_record_path(settings)
+    if pending.exists():
+        os.replace(pending, record_path(settings))
 
 
 def source_tables(manifest: Mapping[str, Any]) -> dict[str, tuple[str, str]]:

@@ -1,19 +1,26 @@
-"""dbt in the Dagster process, from a cached parsed manifest.
+"""dbt through dbt-core's programmatic entry point (`dbt.cli.main.dbtRunner`), in a child process.
 
-dagster-dbt's `DbtCliResource` starts `dbt --version` and a `dbt build` subprocess and loads the adapter
-once more in Dagster: about 9 s of start-up per run on this machine before the first model, and a full
-re-parse whenever the profile differs (the DuckDB path contains the data folder). Here dbt runs through
-its Python API (`dbtRunner`) with a `Manifest` object that is parsed once per project state and target
-and kept as msgpack; dagster-dbt still turns dbt's result events into Dagster events.
+Why not dagster-dbt's `DbtCliResource`: it starts `dbt --version`, loads the adapter in Dagster and starts a
+`dbt build` subprocess that parses again whenever the profile renders differently (the DuckDB path holds the
+data folder): about 9 s per run before the first model, on a fixed overhead of 9.5 s.
+
+Why a child process: dbt keeps global state for the life of a process (its adapter, and dbt-duckdb's open
+database, which only internals could close). The child is spawned as soon as a run starts (`DbtWorker`),
+so dbt's import and the parsed manifest load on the second core while the run reads the inbox; it runs one
+command, streams dbt's result events back through a pipe and exits, closing the warehouse files.
+
+The child parses with `dbtRunner` (dbt's own partial parsing keeps that under a second) and hands the manifest
+it parsed to `dbtRunner(manifest=...)` for the command, as dbt documents for reusing a manifest. This is the
+only module that imports dbt, and it imports nothing from dbt but `dbt.cli.main`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
-import queue
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -21,9 +28,8 @@ from typing import Any
 
 from .settings import DBT_PROJECT_DIR, Settings
 
-MANIFEST_CACHE_DIR = DBT_PROJECT_DIR / "target" / "runtime_manifests"
-KEEP_CACHED_MANIFESTS = 4
-RESULT_EVENTS = {"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"}
+PARSE_DIR = DBT_PROJECT_DIR / "target" / "parse"
+RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
 
 
 def dbt_environment(settings: Settings) -> dict[str, str]:
@@ -54,7 +60,7 @@ def project_fingerprint(settings: Settings) -> str:
     return digest.hexdigest()[:20]
 
 
-def _common_args(settings: Settings, target_path: Path | None = None) -> list[str]:
+def common_args(settings: Settings, target_path: Path | None = None) -> list[str]:
     target_path = target_path or settings.dbt_target_dir
     return [
         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
@@ -65,35 +71,36 @@ def _common_args(settings: Settings, target_path: Path | None = None) -> list[st
     ]
 
 
-def load_manifest(settings: Settings, parse_into: Path | None = None):
-    """The parsed manifest for the project as it is now and this target: from the cache, or parsed.
+def parse_target_path(settings: Settings) -> Path:
+    """Where dbt keeps its partial-parsing state, one folder per target."""
+    return PARSE_DIR / settings.target
 
-    parse_into: parse even when cached, writing dbt's artifacts (manifest.json) into that folder.
+
+def parsed_manifest(settings: Settings, write_json: bool = False):
+    """dbt's parsed manifest of the project as it is now, for this target (`dbtRunner().invoke(["parse"])`).
+
+    dbt parses again in full whenever a variable its profile reads changes, and the DuckDB path holds the data
+    folder: parsing is therefore done with the data folder fixed (a parse never opens the database; relation
+    names do not contain the path), so that dbt's partial parsing (~0.8 s) serves every data folder. The build
+    that uses the manifest reads the real profile. write_json: also write manifest.json.
     """
     from dbt.cli.main import dbtRunner
-    from dbt.contracts.graph.manifest import Manifest
-    from dbt.parser.manifest import extended_mashumaro_encoder, extended_mashumuro_decoder
 
-    cached = MANIFEST_CACHE_DIR / f"{project_fingerprint(settings)}.msgpack"
-    if cached.exists() and parse_into is None:
-        try:
-            return Manifest.from_msgpack(cached.read_bytes(), decoder=extended_mashumuro_decoder)
-        except Exception:  # written by another dbt version, or cut short: parse again
-            pass
-    result = dbtRunner().invoke(["parse", *_common_args(settings, parse_into)])
+    target_path = parse_target_path(settings)
+    saved = {name: os.environ.get(name) for name in ("DAZU_DATA_DIR", *dbt_environment(settings))}
+    os.environ.update({**dbt_environment(settings), "DAZU_DATA_DIR": str(target_path)})
+    try:
+        result = dbtRunner().invoke(["parse", "--write-json" if write_json else "--no-write-json",
+                                     *common_args(settings, target_path)])
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     if not result.success:
         raise RuntimeError(f"dbt parse failed: {result.exception}")
-    manifest = result.result
-    try:
-        MANIFEST_CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(manifest.to_msgpack(extended_mashumaro_encoder))
-        os.replace(partial, cached)
-        for old in sorted(MANIFEST_CACHE_DIR.glob("*.msgpack"), key=lambda p: p.stat().st_mtime)[:-KEEP_CACHED_MANIFESTS]:
-            old.unlink(missing_ok=True)
-    except OSError:  # a read-only checkout still runs, it only parses every time
-        pass
-    return manifest
+    return result.result
 
 
 @dataclass
@@ -101,83 +108,113 @@ class DbtFailure(Exception):
     """dbt ended with errors; the nodes that failed, with dbt's message."""
 
     failures: list[tuple[str, str]]
-    exception: BaseException | None = None
+    exception: str | None = None
 
     def __str__(self) -> str:
         lines = [f"{node}: {message}" for node, message in self.failures]
-        if self.exception is not None:
+        if self.exception:
             lines.append(f"dbt: {self.exception}")
         return "dbt build failed:\n" + "\n".join(lines or ["(no failing node reported)"])
 
 
-class DbtInvocation:
-    """One dbt command run in a background thread; its result events are handed over as they come."""
+class DbtWorker:
+    """One dbt command in a spawned child that has loaded dbt and the parsed manifest in advance."""
 
-    def __init__(self, settings: Settings, args: Sequence[str]):
+    def __init__(self, settings: Settings):
         self.settings = settings
-        self.args = list(args)
-        self._events: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        self.result = None
-        self.error: BaseException | None = None
+        context = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked threads or locks
+        self._connection, child = context.Pipe(duplex=True)
+        self._process = context.Process(target=_serve, args=(child, settings, dbt_environment(settings)),
+                                        name="dbt", daemon=True)
+        self._process.start()
+        child.close()
+        self._used = False
 
-    def _on_event(self, message) -> None:
-        if message.info.name in RESULT_EVENTS:
-            from dbt_common.events.functions import msg_to_dict
-
-            self._events.put(msg_to_dict(message))
-
-    def _run(self, manifest) -> None:
-        from dbt.cli.main import dbtRunner
-
+    def run(self, args: Sequence[str]) -> Iterator[dict[str, Any]]:
+        """dbt's structured result events (as `--log-format json` prints them) while dbt runs; raises DbtFailure
+        when dbt fails. The child has exited, and closed the warehouse, when the iterator ends."""
+        if self._used:
+            raise RuntimeError("a DbtWorker runs one command")
+        self._used = True
         try:
-            self.result = dbtRunner(manifest=manifest, callbacks=[self._on_event]).invoke(
-                [*self.args, *_common_args(self.settings)])
-        except BaseException as exc:  # reported by raw_events in the caller's thread
-            self.error = exc
+            self._connection.send([*args, *common_args(self.settings)])
+            while True:
+                kind, payload = self._receive()
+                if kind == "event":
+                    yield payload
+                    continue
+                self._process.join()
+                if kind == "failed":
+                    raise DbtFailure(*payload)
+                return
         finally:
-            close_duckdb_environment()
-            self._events.put(None)
+            self.stop()
 
-    def raw_events(self) -> Iterator[dict[str, Any]]:
-        """dbt's structured result events (the `--log-format json` lines), while dbt runs."""
-        manifest = load_manifest(self.settings)
-        worker = threading.Thread(target=self._run, args=(manifest,), name="dbt", daemon=True)
-        worker.start()
-        while (event := self._events.get()) is not None:
-            yield event
-        worker.join()
-        if self.error is not None:
-            raise DbtFailure([], self.error)
-        if not self.result.success:
-            raise DbtFailure(self.failures(), self.result.exception)
+    def _receive(self) -> tuple[str, Any]:
+        try:
+            return self._connection.recv()
+        except (EOFError, OSError) as exc:
+            self._process.join(timeout=10)
+            raise DbtFailure([], f"the dbt process ended (exit code {self._process.exitcode})") from exc
 
-    def failures(self) -> list[tuple[str, str]]:
-        results = getattr(self.result.result, "results", None) or []
-        return [(r.node.unique_id, str(r.message or r.status)) for r in results
-                if str(r.status) in {"error", "fail", "runtime error"}]
+    def stop(self) -> None:
+        """Ends the child (when unused, or abandoned mid-run) and waits until its files are closed."""
+        self._connection.close()
+        self._process.join(timeout=30)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
 
 
-def close_duckdb_environment() -> None:
-    """dbt-duckdb keeps its DuckDB database open for the life of the process: close it after each run."""
+def _serve(connection, settings: Settings, environment: Mapping[str, str]) -> None:
+    """The child: load dbt and the manifest, run the one command it is sent, report, exit."""
+    os.environ.update(environment)
     try:
-        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-    except ImportError:
+        from dbt.cli.main import dbtRunner
+        from google.protobuf.json_format import MessageToDict
+
+        manifest, failure = parsed_manifest(settings), None
+    except Exception as exc:  # reported when the command comes
+        manifest, failure = None, f"dbt did not start: {type(exc).__name__}: {exc}"
+    try:
+        args = connection.recv()
+    except (EOFError, OSError):
+        return  # not needed after all
+    if failure is not None:
+        connection.send(("failed", ([], failure)))
         return
-    with DuckDBConnectionManager._LOCK:
-        if DuckDBConnectionManager._ENV is not None:
-            try:
-                DuckDBConnectionManager._ENV.close()
-            finally:
-                DuckDBConnectionManager._ENV = None
+    send_lock = threading.Lock()  # dbt may call back from its worker threads (PostgreSQL: threads: 2)
+
+    def on_event(message) -> None:
+        if message.info.name in RESULT_EVENTS:
+            event = MessageToDict(message, preserving_proto_field_name=True,
+                                  always_print_fields_with_no_presence=True)
+            with send_lock:
+                connection.send(("event", event))
+
+    try:
+        result = dbtRunner(manifest=manifest, callbacks=[on_event]).invoke(args)
+    except BaseException as exc:
+        connection.send(("failed", ([], f"{type(exc).__name__}: {exc}")))
+        return
+    if result.success:
+        connection.send(("done", None))
+        return
+    results = getattr(result.result, "results", None) or []
+    failures = [(r.node.unique_id, str(r.message or r.status)) for r in results
+                if str(r.status) in {"error", "fail", "runtime error"}]
+    connection.send(("failed", (failures, str(result.exception) if result.exception else None)))
 
 
 def main() -> None:
-    """`make manifest`: dbt/target/manifest.json for the Dagster definitions, and the cached manifest for runs."""
+    """`make manifest`: dbt/target/manifest.json for the Dagster definitions (and dbt's parsing state)."""
+    import shutil
+
     from .settings import load_settings
 
     settings = load_settings()
-    os.environ.update(dbt_environment(settings))
-    load_manifest(settings, parse_into=DBT_PROJECT_DIR / "target")
+    parsed_manifest(settings, write_json=True)
+    shutil.copyfile(parse_target_path(settings) / "manifest.json", DBT_PROJECT_DIR / "target" / "manifest.json")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .catalog import load_catalog
 from .ingest.inbox import read_bytes, read_inbox_file
-from .ingest.pipeline import parse_bytes
+from .intake import parse_bytes
 from .ingest.reports import render_text_review
 from .parsing.errors import ParseError
 from .quality.date_rules import check_dates
@@ -27,8 +27,8 @@ def review(settings: Settings, path: Path, now: dt.datetime | None = None) -> tu
     now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
     catalog = load_catalog(settings.reference_dir)
     file = read_inbox_file(path, path.parent)
-    from .ingest.submission import ParsedSubmission
-    from .ingest.issues import ERROR, Issue
+    from .domain import ParsedSubmission
+    from .domain import ERROR, Issue
 
     parsed = ParsedSubmission(path.name)
     if not file.is_regular:

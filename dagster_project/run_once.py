@@ -72,6 +72,18 @@ def calendar_summary(con: Connection) -> list[str]:
     return lines
 
 
+def run_night(defs, instance, tags: dict[str, str] | None = None):
+    """The nightly job, then the publish job when the nightly run rebuilt marts without publishing them (what
+    the sensor publish_after_nightly does under `dagster dev`). Returns both results (publish: None)."""
+    from .schedules import unpublished_marts
+
+    nightly = defs.get_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False, tags=tags)
+    if not (nightly.success and unpublished_marts(instance)):
+        return nightly, None
+    return nightly, defs.get_job_def("publish").execute_in_process(
+        instance=instance, raise_on_error=False, tags={"dazu/after_run": nightly.run_id})
+
+
 def main() -> int:
     from .quality.gx_runner import prestart as prestart_gx
 
@@ -90,10 +102,16 @@ def main() -> int:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"Running the nightly job; its log goes to {log_path} and to the run page of `make ui` …", flush=True)
     with open(log_path, "w", encoding="utf-8") as log, redirect_stdout(log), redirect_stderr(log):
-        result = defs.get_job_def("nightly").execute_in_process(
-            instance=dg.DagsterInstance.get(), raise_on_error=False
-        )
-    print(f"Run {result.run_id}: {'success' if result.success else 'FAILED'}")
+        nightly, published = run_night(defs, dg.DagsterInstance.get())
+    success = nightly.success and (published is None or published.success)
+    print(f"Run {nightly.run_id}: {'success' if nightly.success else 'FAILED'}")
+    rebuilt = sorted(e.asset_key.path[-1] for e in nightly.get_asset_materialization_events()
+                     if e.asset_key.path[0] == "marts")
+    if published is not None:
+        print(f"Publish run {published.run_id}: {'success' if published.success else 'FAILED'}")
+    if nightly.success:
+        print(f"重建的数据集市 marts rebuilt: {len(rebuilt)}" + (f" ({', '.join(rebuilt)})" if rebuilt else
+              " (自上次构建以来无变化 / nothing changed since the last build: nothing rebuilt or published)"))
     print("Warehouse: " + ("PostgreSQL, schema marts" if settings.target == "postgres" else str(settings.warehouse)))
     try:
         with connect_published(settings) as con:
@@ -101,7 +119,7 @@ def main() -> int:
     except Exception as exc:  # the run's own failure is reported above; the summary is best effort
         print(f"(no summary: {exc})")
     print(f"Reports: {settings.reports_dir}")
-    return 0 if result.success else 1
+    return 0 if success else 1
 
 
 if __name__ == "__main__":

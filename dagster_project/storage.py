@@ -5,9 +5,11 @@ SQL is written once with `?` placeholders and portable syntax; this module adapt
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -146,3 +148,15 @@ def connect_published(settings: Settings) -> Iterator[Connection]:
         yield Connection(raw, "duckdb")
     finally:
         raw.close()
+
+
+@contextmanager
+def warehouse_lock(lock_file: Path):
+    """DuckDB allows one writer: every step that writes the warehouse holds this lock."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -40,21 +40,25 @@ def environment(**values: str):
 
 
 def run_nightly(inbox: Path, data_dir: Path, tags: dict[str, str] | None = None):
+    """The nightly job (and the publish job after a selective build) with these folders, given as resources."""
     import dagster as dg
 
-    from dagster_project.definitions import defs
+    from dagster_project.definitions import build_definitions
+    from dagster_project.resources import SettingsResource
+    from dagster_project.run_once import run_night
 
-    with environment(DAZU_INBOX=str(inbox), DAZU_DATA_DIR=str(data_dir)), dg.DagsterInstance.ephemeral() as instance:
-        result = defs.get_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False,
-                                                                tags=tags)
+    defs = build_definitions(SettingsResource(inbox=str(inbox), data_dir=str(data_dir)))
+    with dg.DagsterInstance.ephemeral() as instance:
+        result, published = run_night(defs, instance, tags)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
+    assert published is None or published.success, [e.message for e in published.all_events if e.is_failure]
     return result
 
 
 def marts_rebuilt(result) -> dict[str, bool]:
-    """mart -> whether the run rebuilt it (False: reported as left unchanged, metadata `rebuilt`)."""
-    return {e.asset_key.path[1]: "rebuilt" not in e.step_materialization_data.materialization.metadata
-            for e in result.get_asset_materialization_events() if e.asset_key.path[0] == "marts"}
+    """mart -> whether the run rebuilt it (a mart left as it was has no materialization in the run)."""
+    rebuilt = {e.asset_key.path[1] for e in result.get_asset_materialization_events() if e.asset_key.path[0] == "marts"}
+    return {mart: mart in rebuilt for mart in MART_KEYS}
 
 
 def snapshot(data_dir: Path) -> dict[str, list[dict]]:

@@ -15,7 +15,7 @@ from dagster_project.ingest.enterprise import (
     _define_uscc_macro,
     load_enterprise_file,
 )
-from dagster_project.ingest.pipeline import process_inbox
+from dagster_project.intake import process_inbox
 from dagster_project.parsing.uscc import CHARSET, check_character, is_valid_uscc
 from dagster_project.settings import Settings
 

@@ -10,7 +10,7 @@ import openpyxl
 
 from dagster_project.catalog import load_catalog
 from dagster_project.forms import write_forms
-from dagster_project.ingest.pipeline import process_inbox
+from dagster_project.intake import process_inbox
 from dagster_project.parsing.periods import parse_period
 from dagster_project.settings import REFERENCE_DIR, REPO_ROOT, Settings
 from tests.builders import cover, indicator_row, write_workbook

@@ -68,7 +68,7 @@ def test_a_month_landed_with_an_older_stamp_fails_the_latest_row_guard(tmp_path)
 
     from dagster_project.catalog import load_catalog
     from dagster_project.definitions import defs
-    from dagster_project.ingest.pipeline import process_inbox
+    from dagster_project.intake import process_inbox
     from dagster_project.settings import REFERENCE_DIR, Settings
     from tests.pipeline_runs import environment
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.ingest import pipeline
-from dagster_project.ingest.pipeline import process_inbox
+from dagster_project import intake as pipeline
+from dagster_project.intake import process_inbox
 from dagster_project.settings import IntakeLimits, Settings
 from tests import corpus
 from tests.builders import cover, indicator_row, write_workbook

@@ -7,7 +7,7 @@ import multiprocessing
 import dagster as dg
 
 from dagster_project.definitions import defs
-from dagster_project.ingest.landing import warehouse_lock
+from dagster_project.storage import warehouse_lock
 from tests.builders import cover, indicator_row, write_workbook
 from tests.pipeline_runs import environment
 

@@ -8,7 +8,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from dagster_project.ingest.pipeline import process_inbox
+from dagster_project.intake import process_inbox
 from dagster_project.settings import Settings
 from tests.builders import cover, indicator_row, write_workbook
 

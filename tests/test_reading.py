@@ -9,7 +9,7 @@ import pytest
 
 from dagster_project.ingest.enterprise import is_enterprise_file
 from dagster_project.ingest.inbox import list_inbox, read_inbox_file
-from dagster_project.ingest.pipeline import parse_file
+from dagster_project.intake import parse_file
 from dagster_project.ingest.reading import read_source_file
 from dagster_project.ingest.submission import parse_submission
 from tests.builders import SAMPLE_INBOX, cover, indicator_row, write_workbook

@@ -7,10 +7,9 @@ import dagster as dg
 
 from ..catalog.check import REQUIRED_COLUMNS, check_catalog, render_check_report
 from ..catalog.files import read_reference_file
-from ..ingest.landing import land_reference_tables, land_reporting_clock, warehouse_lock
+from ..ingest.landing import land_reference_tables, land_reporting_clock
 from ..ingest.reports import write_report
-from ..settings import load_settings
-from ..storage import connect
+from ..resources import WarehouseResource
 
 REFERENCE_TABLES = tuple(name.removesuffix(".csv") for name in REQUIRED_COLUMNS)
 REFERENCE_KEYS = tuple(dg.AssetKey(["reference", name]) for name in REFERENCE_TABLES)
@@ -26,9 +25,9 @@ CLOCK_KEY = dg.AssetKey(["reference", "reporting_clock"])
                                     "calendar is judged at (today in Chongqing, or DAZU_AS_OF_DATE)")],
     can_subset=False,
 )
-def reference_catalog(context: dg.AssetExecutionContext):
+def reference_catalog(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """`python -m dagster_project.catalog check`, then the checked tables into the warehouse."""
-    settings = load_settings()
+    settings = warehouse.settings.get()
     issues = check_catalog(settings.reference_dir)
     report = settings.reports_dir / "catalog_check.html"
     write_report(report, render_check_report(issues))
@@ -49,8 +48,7 @@ def reference_catalog(context: dg.AssetExecutionContext):
         read = read_reference_file(settings.reference_dir / f"{name}.csv")
         tables[name] = (read.header or list(REQUIRED_COLUMNS[f"{name}.csv"]), read.rows)
     as_of = settings.reporting_date()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with warehouse_lock(settings.lock_file), connect(settings) as con:
+    with warehouse.write() as con:
         land_reference_tables(con, tables)
         land_reporting_clock(con, as_of)
     for key, name in zip(REFERENCE_KEYS, REFERENCE_TABLES):

@@ -1,44 +1,20 @@
-"""dbt models, seeds and tests as Dagster assets and asset checks."""
+"""dbt models and their tests as Dagster assets and asset checks (dagster-dbt's public API only)."""
 
-
+import json
 import logging
-import os
-import sys
 from collections.abc import Iterator, Mapping
-from pathlib import Path
+from functools import cache
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
-from dagster_dbt.asset_utils import (
-    DAGSTER_DBT_EXCLUDE_METADATA_KEY,
-    DAGSTER_DBT_SELECT_METADATA_KEY,
-    get_manifest_and_translator_from_dbt_assets,
-    get_subset_selection_for_context,
-)
-from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliEventMessage, DbtProject, dbt_assets
 
-from ..build_state import (
-    FULL_BUILD_TAG,
-    downstream_of,
-    forget_record,
-    in_dependency_order,
-    plan_build,
-    record_path,
-    write_record,
-)
-from ..dbt_runner import DbtInvocation, dbt_environment, project_fingerprint
+from ..build_state import FULL_BUILD_TAG, forget_record, pending_record_path, plan_build, record_path, write_record
+from ..dbt_runner import RESULT_EVENTS, project_fingerprint
 from ..docs_site import page_url
 from ..failpoints import failpoint
-from ..ingest.landing import warehouse_lock
-from ..quality.gx_runner import prestart as prestart_gx
-from ..settings import DBT_PROJECT_DIR, Settings, load_settings
-
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
-# `dagster dev` prepares the project with a default resource that looks for `dbt` on PATH:
-# make it find this environment's dbt even when the venv is not activated.
-if Path(DBT_EXECUTABLE).parent.as_posix() not in os.environ.get("PATH", "").split(os.pathsep):
-    os.environ["PATH"] = os.pathsep.join([str(Path(DBT_EXECUTABLE).parent), os.environ.get("PATH", "")])
+from ..resources import DbtResource, WarehouseResource
+from ..settings import DBT_PROJECT_DIR
 
 
 class _QuietUnrunMartChecks(logging.Filter):
@@ -55,16 +31,22 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 dbt_project.prepare_if_dev()
 
 
-def _is_check(manifest: Mapping[str, Any], test_unique_id: str) -> bool:
+@cache
+def dbt_manifest() -> dict[str, Any]:
+    """The manifest the definitions were made from (dbt/target/manifest.json, `make manifest`)."""
+    return json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+
+
+def layer(dbt_resource_props: Mapping[str, Any]) -> str:
+    # The configured schema (staging, marts, …), not the built one: PostgreSQL builds marts as marts_build.
+    return dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props["schema"]
+
+
+def is_check(manifest: Mapping[str, Any], test_unique_id: str) -> bool:
     """Whether a dbt test is a Dagster asset check: the tests on the marts (see WarehouseTranslator)."""
     attached = manifest["nodes"].get(test_unique_id, {}).get("attached_node")
     node = manifest["nodes"].get(attached) if attached else None
-    return node is not None and _layer(node) == "marts"
-
-
-def _layer(dbt_resource_props: Mapping[str, Any]) -> str:
-    # The configured schema (staging, marts, …), not the built one: PostgreSQL builds marts as marts_build.
-    return dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props["schema"]
+    return node is not None and layer(node) == "marts"
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -73,10 +55,10 @@ class WarehouseTranslator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
             return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
-        return dg.AssetKey([_layer(dbt_resource_props), dbt_resource_props["name"]])
+        return dg.AssetKey([layer(dbt_resource_props), dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        return _layer(dbt_resource_props)
+        return layer(dbt_resource_props)
 
     def get_asset_spec(self, manifest, unique_id, project) -> dg.AssetSpec:
         # a link to the node's page in the dbt docs site (`make docs`)
@@ -84,10 +66,10 @@ class WarehouseTranslator(DagsterDbtTranslator):
             metadata={"dbt_docs": dg.MetadataValue.url(page_url(unique_id))})
 
     def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
-        # Tests on the marts (the public tables) are asset checks. Tests on seeds, staging and intermediate
-        # run in the same build and fail it all the same, but are not checks of their own: every check
-        # costs the run two events in Dagster's log (planned, evaluated), ~8 ms of CPU each.
-        if not _is_check(manifest, unique_id):
+        # Tests on the marts (the public tables) are asset checks. Tests on staging and intermediate run in
+        # the same build and fail it all the same, but are not checks of their own: every check costs the
+        # run two events in Dagster's log (planned, evaluated), ~8 ms of CPU each.
+        if not is_check(manifest, unique_id):
             return None
         return super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
 
@@ -95,81 +77,95 @@ class WarehouseTranslator(DagsterDbtTranslator):
 translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator)
-def warehouse_models(context: dg.AssetExecutionContext):
-    """`dbt build` of the selected models, seeds and their tests, in this process (dagster_project/dbt_runner.py).
+class DbtCoreResultEvent(DbtCliEventMessage):
+    """A dbt-core result event (LogModelResult, LogTestResult, …) for dagster-dbt's public
+    `to_default_asset_events`; these three members are what its abstract base asks of a dbt engine."""
 
-    Unit tests are left to `make test`: they test the SQL, not the night's data.
+    @property
+    def is_result_event(self) -> bool:
+        unique_id = self.raw_event["data"].get("node_info", {}).get("unique_id", "")
+        return self.raw_event["info"]["name"] in RESULT_EVENTS and not unique_id.startswith("unit_test")
+
+    def _get_check_passed(self) -> bool:
+        return self.raw_event["data"].get("status") == "pass"
+
+    def _get_check_severity(self) -> dg.AssetCheckSeverity:
+        return dg.AssetCheckSeverity.WARN if self.raw_event["data"].get("status") == "warn" \
+            else dg.AssetCheckSeverity.ERROR
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator)
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtResource, warehouse: WarehouseResource):
+    """`dbt build` of what changed since the last complete build, or of the assets chosen in the UI.
+
+    A model that is not rebuilt is not reported: its materialization stays the one of the run that built it,
+    and the checks and publishing downstream of it do not run. Unit tests are left to `make test`: they test
+    the SQL, not the night's data.
     """
-    settings = load_settings()
-    os.environ.update(dbt_environment(settings))
-    settings.work_warehouse.parent.mkdir(parents=True, exist_ok=True)
-    manifest, _, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
-    # The Dagster selection (a subset of the assets or checks) as dbt selection arguments.
-    selection, indirect_selection = get_subset_selection_for_context(
-        context=context, manifest=manifest, select=context.op.tags.get(DAGSTER_DBT_SELECT_METADATA_KEY),
-        exclude=context.op.tags.get(DAGSTER_DBT_EXCLUDE_METADATA_KEY), selector=None,
-        dagster_dbt_translator=translator, current_dbt_indirect_selection_env=None)
-    prestart_gx()  # the mart checks after dbt need it: its import runs beside dbt
-    with warehouse_lock(settings.lock_file):
-        # A run of a chosen subset builds exactly that; the nightly selection builds what changed.
-        plan = None if context.is_subset else plan_build(
-            settings, manifest, project_fingerprint(settings),
-            complete=context.run.tags.get(FULL_BUILD_TAG, "").lower() in ("1", "true", "yes"))
+    settings = warehouse.settings.get()
+    manifest = dbt_manifest()
+    with warehouse.lock():
+        if context.is_subset:  # chosen in the UI: exactly that, and no record of a complete build
+            forget_record(record_path(settings))
+            yield from _build(context, dbt, settings, manifest, _subset_selection(context, manifest))
+            return
+        plan = plan_build(settings, manifest, project_fingerprint(settings),
+                          complete=context.run.tags.get(FULL_BUILD_TAG, "").lower() in ("1", "true", "yes"))
         forget_record(record_path(settings))
-        if plan is not None and plan.select is not None:
-            selection = plan.select
+        if plan.builds_nothing:
+            context.log.info(
+                "dbt：自上次完整构建以来原始表和参考表无变化，不重建任何模型；检查、发布和导出随之跳过 / no raw or "
+                "reference table changed since the last complete build: no model is rebuilt, so the checks, "
+                "publishing and the export that follow are skipped")
+            write_record(record_path(settings), plan.record)
+            return
+        if plan.select is None:
+            context.log.info(f"dbt：完整构建 / a complete build ({plan.reason})")
+        else:
             changed = ", ".join(plan.changed)
             context.log.info(
-                f"dbt：只重建依赖 {changed} 的模型（自上次完整构建以来有变化），其余保持不变 / only what depends on "
-                f"{changed} (changed since the last complete build); the other models stay as they are"
-                if plan.changed else "dbt：自上次完整构建以来原始表无变化，不重建 / no raw table changed since the "
-                                     "last complete build: nothing to build")
-            # First: Dagster wants a multi-asset's outputs in dependency order, and these depend on nothing
-            # that is rebuilt.
-            yield from _unchanged_marts(context, manifest, plan.changed)
-        elif plan is not None:
-            context.log.info(f"dbt：完整构建 / a complete build ({plan.reason})")
-        if plan is None or not plan.builds_nothing:
-            yield from _build(context, settings, manifest, selection, indirect_selection)
-        if plan is not None and plan.record is not None:
-            write_record(record_path(settings), plan.record)
+                f"dbt：只重建依赖 {changed} 的模型，其余模型未变、不重建也不报告；发布在随后的发布运行中进行 / only "
+                f"what depends on {changed} is rebuilt (changed since the last complete build); the other models "
+                "are unchanged and neither rebuilt nor reported, and publishing follows in a run of its own")
+        yield from _build(context, dbt, settings, manifest, plan.select or [])
+        if plan.record is not None:
+            # made the record of a complete build by publishing, once the checks after this step passed
+            write_record(pending_record_path(settings), plan.record)
 
 
-def _unchanged_marts(context: dg.AssetExecutionContext, manifest: Mapping[str, Any],
-                     changed: tuple[str, ...]) -> Iterator[dg.Output]:
-    """The marts a selective build leaves as they are, reported as not rebuilt: the checks and publishing
-    downstream depend on them, and Dagster skips a step whose inputs were not produced. Their dbt tests
-    are not run again; their latest results are those of the build that made them."""
-    rebuilt = downstream_of(manifest, list(changed))
-    marts = {unique_id for unique_id, node in manifest["nodes"].items()
-             if node["resource_type"] == "model" and _layer(node) == "marts" and unique_id not in rebuilt}
-    for unique_id in in_dependency_order(manifest, marts):
-        output_name = context.assets_def.get_output_name_for_asset_key(
-            translator.get_asset_key(manifest["nodes"][unique_id]))
-        if output_name in context.selected_output_names:
-            yield dg.Output(None, output_name, metadata={
-                "rebuilt": False, "dbt": "未重建：其输入自上次完整构建以来未变 / not rebuilt: none of its inputs "
-                                         "changed since the last complete build"})
+def _subset_selection(context: dg.AssetExecutionContext, manifest: Mapping[str, Any]) -> list[str]:
+    """dbt selection arguments for the assets and checks chosen in Dagster (tests of staging and intermediate
+    models come with their model; tests of the marts only when their check is chosen)."""
+    keys, checks = context.selected_asset_keys, context.selected_asset_check_keys
+    chosen = {unique_id for unique_id, node in manifest["nodes"].items()
+              if node["resource_type"] in ("model", "seed", "snapshot") and translator.get_asset_key(node) in keys}
+    tests = set()
+    for unique_id, node in manifest["nodes"].items():
+        if node["resource_type"] != "test" or not set(node["depends_on"]["nodes"]) <= chosen:
+            continue
+        if not is_check(manifest, unique_id):
+            tests.add(unique_id)
+        elif dg.AssetCheckKey(translator.get_asset_key(manifest["nodes"][node["attached_node"]]),
+                              node["name"]) in checks:
+            tests.add(unique_id)
+    names = [".".join(manifest["nodes"][unique_id]["fqn"]) for unique_id in sorted(chosen | tests)]
+    return ["--select", *(f"fqn:{name}" for name in names), "--indirect-selection", "empty"]
 
 
-def _build(context: dg.AssetExecutionContext, settings: Settings, manifest: Mapping[str, Any],
-           selection: list[str], indirect_selection: str | None) -> Iterator:
-    args = ["build", "--exclude-resource-type", "unit_test", *selection]
-    if indirect_selection:
-        args += ["--indirect-selection", indirect_selection]
-    invocation = DbtInvocation(settings, args)
-    for number, raw_event in enumerate(invocation.raw_events(), start=1):
+def _build(context: dg.AssetExecutionContext, dbt: DbtResource, settings, manifest: Mapping[str, Any],
+           selection: list[str]) -> Iterator:
+    settings.work_warehouse.parent.mkdir(parents=True, exist_ok=True)
+    for number, raw_event in enumerate(dbt.run(["build", "--exclude-resource-type", "unit_test", *selection]),
+                                       start=1):
         if number == 20:
             failpoint("dbt.mid_build")
         unique_id = raw_event["data"]["node_info"]["unique_id"]
-        if unique_id.startswith("test.") and not _is_check(manifest, unique_id):
-            # A test on seeds, staging or intermediate: its failure fails the build (and is raised
-            # below); a warning is logged; a pass needs no event of its own.
+        if unique_id.startswith("test.") and not is_check(manifest, unique_id):
+            # A test on staging or intermediate: its failure fails the build (raised by dbt.run); a warning
+            # is logged; a pass needs no event of its own.
             if raw_event["data"].get("status") not in ("pass", "success"):
                 context.log.warning(f"dbt test {unique_id}: {raw_event['info'].get('msg', '')}")
             continue
-        yield from DbtCoreCliEventMessage(raw_event=raw_event, event_history_metadata={}).to_default_asset_events(
+        yield from DbtCoreResultEvent(raw_event=raw_event, event_history_metadata={}).to_default_asset_events(
             manifest=manifest, dagster_dbt_translator=translator, context=context,
             target_path=settings.dbt_target_dir, project=dbt_project)
-

@@ -4,10 +4,9 @@
 import dagster as dg
 
 from ..catalog import load_catalog
+from ..intake import InboxResult, process_inbox
+from ..resources import GreatExpectationsResource, SettingsResource
 from .catalog import REFERENCE_KEYS
-from ..ingest.pipeline import InboxResult, process_inbox
-from ..quality.gx_runner import gx_runner, prestart as prestart_gx
-from ..settings import load_settings
 
 INBOX = dg.AssetSpec(
     key="inbox",
@@ -39,13 +38,12 @@ RAW_DESCRIPTIONS = {
     ],
     can_subset=False,
 )
-def raw_submissions(context: dg.AssetExecutionContext):
+def raw_submissions(context: dg.AssetExecutionContext, settings: SettingsResource, gx: GreatExpectationsResource):
     """Reads every new file of the inbox, rejects bad files whole with a report, lands the rest."""
-    settings = load_settings()
-    prestart_gx()  # its import runs beside the reading of the inbox
-    result = process_inbox(settings, load_catalog(settings.reference_dir))
+    settings = settings.get()
+    result = process_inbox(settings, load_catalog(settings.reference_dir), gx=gx.runner())
     if result.count("accepted") or result.count("rejected") or result.count("held"):
-        gx_runner().build_data_docs(settings.data_dir / "data_docs")
+        gx.runner().build_data_docs(settings.data_dir / "data_docs")
     for outcome in result.outcomes:
         if outcome.status in ("rejected", "held"):
             label = "退回 rejected" if outcome.status == "rejected" else "待补录目录 held"

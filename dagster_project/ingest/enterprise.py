@@ -22,9 +22,9 @@ from ..parsing.text import clean_text
 from ..parsing.uscc import CHARSET, WEIGHTS
 from ..storage import Connection, double_type, sql_string
 from ..settings import IntakeLimits
-from .issues import ERROR, Issue
+from ..domain import ERROR, Issue
 from .reading import read_source_file
-from .submission import ParsedSubmission
+from ..domain import ParsedSubmission
 from .xlsx_reader import first_row
 
 KEY_COLUMN = "统一社会信用代码"

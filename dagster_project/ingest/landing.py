@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 from ..catalog import Indicator
 from ..storage import Connection, double_type
-from .submission import ParsedSubmission
+from ..domain import ParsedSubmission
 
 RAW_DDL = """
 create schema if not exists raw;
@@ -136,18 +133,6 @@ class SubmissionRecord:
     n_warnings: int
     report_path: str
     catalog_version: str
-
-
-@contextmanager
-def warehouse_lock(lock_file: Path):
-    """DuckDB allows one writer: every step that writes the warehouse holds this lock."""
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_file, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def ensure_raw_schema(con: Connection) -> None:

@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from .issues import ERROR, Issue
+from ..domain import ERROR, Issue
 from .landing import SubmissionRecord
-from .submission import ParsedSubmission
+from ..domain import ParsedSubmission
 
 LISTED_PER_RULE = 200
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what a workbook's XML cannot hold

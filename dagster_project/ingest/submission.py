@@ -18,14 +18,21 @@ from ..parsing.errors import ParseError
 from ..parsing.periods import Period, parse_date, parse_period
 from ..parsing.text import clean_text, is_blank
 from ..parsing.values import ParsedValue, parse_value
-from .issues import ERROR, WARNING, Issue
+from ..domain import (
+    ERROR,
+    OUTPUT_GROWTH_INDICATOR,
+    OUTPUT_INDICATOR,
+    WARNING,
+    Issue,
+    ParsedSubmission,
+    UnresolvedName,
+    ValueRow,
+)
 from .reading import Cell, Sheet, SourceFile, UnusableFormula
 
 COVER_SHEET, INDICATOR_SHEET, CLUSTER_SHEET = "封面", "指标", "集群产值"
 INDICATOR_REQUIRED = ("指标名称", "统计范围", "数据类型", "数值")
 CSV_REQUIRED = ("报送单位", "报告期")
-OUTPUT_INDICATOR = "above_scale_industrial_output"
-OUTPUT_GROWTH_INDICATOR = "above_scale_industrial_output_growth"
 
 VALUE_KINDS = {
     "实绩": "actual", "实际": "actual", "实际值": "actual", "完成": "actual", "完成值": "actual",
@@ -33,95 +40,6 @@ VALUE_KINDS = {
     "参照": "reference", "参考": "reference", "参照值": "reference", "参考值": "reference",
 }
 TARGET_STRENGTHS = {"确保": "ensure", "力争": "strive"}
-
-
-@dataclass
-class ValueRow:
-    line_no: int
-    department_code: str
-    area_code: str
-    cluster_code: str | None
-    indicator_code: str
-    period_code: str
-    value_kind: str
-    target_strength: str | None
-    comparator: str
-    value: float
-    value_upper: float | None
-    base_unit: str
-    display_value: float
-    display_unit_zh: str
-    base_period_code: str | None
-    raw_text: str
-    explanation: str | None
-    quality_flag: str | None
-    source_sheet: str
-    source_row: int
-    source_cell: str
-
-    def add_flag(self, rule: str) -> None:
-        """A soft finding on this value: quality_flag lists the rules, each marked explained when 说明 is filled."""
-        flags = set(self.quality_flag.split(";")) if self.quality_flag else set()
-        flags.add(("explained:" if self.explanation else "") + rule)
-        self.quality_flag = ";".join(sorted(flags))
-
-
-# What only the data team can fix: a name the catalog lacks, or one it reads two ways (an alias settles it)
-CATALOG_RULES = frozenset({"unknown_indicator", "unknown_cluster", "ambiguous_indicator"})
-
-
-@dataclass(frozen=True)
-class UnresolvedName:
-    """A name the catalog does not know, where it was written, and the unit written beside it."""
-
-    name_kind: str  # indicator | cluster
-    name_as_written: str
-    source_sheet: str
-    source_row: int
-    source_cell: str
-    unit_text: str = ""
-
-
-@dataclass
-class ParsedSubmission:
-    file_name: str
-    department_code: str | None = None
-    period: Period | None = None
-    sent_date: dt.date | None = None
-    filled_by: str | None = None
-    phone: str | None = None
-    rows: list[ValueRow] = field(default_factory=list)
-    periods: dict[str, Period] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
-    n_rows: int = 0
-    cover_where: dict[str, dict] = field(default_factory=dict)  # 报告期 / 报出日期 -> where the cover has it
-    unresolved: list[UnresolvedName] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == WARNING]
-
-    @property
-    def accepted(self) -> bool:
-        return not self.errors
-
-    @property
-    def held(self) -> bool:
-        """Its only hard errors are names the catalog does not know: it waits for the catalog (待补录目录)."""
-        errors = self.errors
-        return bool(errors) and all(issue.rule in CATALOG_RULES for issue in errors)
-
-    @property
-    def status(self) -> str:
-        return "accepted" if self.accepted else "held" if self.held else "rejected"
-
-    def use_period(self, period: Period) -> str:
-        self.periods[period.code] = period
-        return period.code
 
 
 def parse_submission(source: SourceFile, catalog: Catalog) -> ParsedSubmission:

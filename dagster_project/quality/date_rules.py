@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..ingest.issues import ERROR, WARNING, Issue
-from ..ingest.submission import ParsedSubmission
+from ..domain import ERROR, WARNING, Issue
+from ..domain import ParsedSubmission
 
 CLOCK_SKEW = dt.timedelta(days=1)
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..catalog import Catalog
-from ..ingest.issues import ERROR, WARNING, Issue
-from ..ingest.submission import OUTPUT_INDICATOR, ParsedSubmission, ValueRow
+from ..domain import ERROR, WARNING, Issue
+from ..domain import OUTPUT_INDICATOR, ParsedSubmission, ValueRow
 from ..parsing.periods import Period, months
 from .gx_runner import Finding, GxWorker
 

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import duckdb
 
-from ..catalog import Catalog
-from ..catalog.proposals import propose
-from ..catalog.worklist import OpenName, open_names, proposal_rows, write_proposals
-from ..parsing.errors import ParseError
-from ..settings import IntakeLimits, Settings
-from ..failpoints import failpoint
-from ..storage import Connection, connect, sql_string
-from .enterprise import (
+from .catalog import Catalog
+from .catalog.proposals import propose
+from .catalog.worklist import OpenName, open_names, proposal_rows, write_proposals
+from .parsing.errors import ParseError
+from .settings import IntakeLimits, Settings
+from .failpoints import failpoint
+from .storage import Connection, connect, sql_string, warehouse_lock
+from .ingest.enterprise import (
     drop_enterprise_work,
     ensure_enterprise_schema,
     csv_header,
@@ -25,23 +25,23 @@ from .enterprise import (
     load_enterprise_file,
     workbook_header,
 )
-from .inbox import KINDS_ZH, InboxFile, copy_regular, first_line, read_bytes, read_inbox
-from .issues import ERROR, Issue
-from ..quality.gx_runner import gx_runner
-from ..quality.date_rules import check_dates
-from ..quality.submission_gate import PendingGate, finish_gate, previous_keys, start_gate, value_keys
-from .landing import (
+from .ingest.inbox import KINDS_ZH, InboxFile, copy_regular, first_line, read_bytes, read_inbox
+from .domain import ERROR, Issue
+from .quality.gx_runner import GxWorker, gx_runner
+from .quality.date_rules import check_dates
+from .quality.submission_gate import PendingGate, finish_gate, previous_keys, start_gate, value_keys
+from .ingest.landing import (
     SubmissionRecord,
     ensure_raw_schema,
     known_submissions,
     land_submission,
     latest_values,
     superseding_submission,
-    warehouse_lock,
 )
-from .reading import ZIP_MAGIC, damaged, read_source_file, suffix_of
-from .reports import render_plain_report, render_report, render_report_xlsx, write_report
-from .submission import ParsedSubmission, parse_submission
+from .ingest.reading import ZIP_MAGIC, damaged, read_source_file, suffix_of
+from .ingest.reports import render_plain_report, render_report, render_report_xlsx, write_report
+from .domain import ParsedSubmission
+from .ingest.submission import parse_submission
 
 
 ENTERPRISE_MEMORY_LIMIT = "512MB"  # a national file (490,000 rows) needs about 300 MB; more spills to disk
@@ -146,11 +146,15 @@ def _after_every_earlier_load(con: Connection, now: dt.datetime) -> dt.datetime:
     return max(now, latest + dt.timedelta(seconds=1)) if latest is not None else now
 
 
-def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None = None) -> InboxResult:
+def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None = None,
+                  gx: GxWorker | None = None) -> InboxResult:
     """Land every file of the inbox not landed before. The inbox itself is only read.
+
+    gx: the Great Expectations worker of the gates (default: this process's).
 
     Whatever one file does while it is read, parsed, checked, reported or landed fails that file alone: it is
     rejected whole with a report and recorded by its sha256, and the other files go on."""
+    gx = gx or gx_runner()
     now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
     result = InboxResult()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -219,7 +223,7 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
                     compared_with = previous_keys(parsed)
                     if compared_with & waiting_keys:
                         land_waiting()  # what this file is compared with may be among the waiting files' values
-                    gate = start_gate(parsed, catalog, latest_values(con, compared_with), gx_runner())
+                    gate = start_gate(parsed, catalog, latest_values(con, compared_with), gx)
                     waiting_keys.update(value_keys(parsed))
             except Exception as exc:  # noqa: BLE001 - whatever parsing raises is the file's
                 reject(position, received, exc)
