@@ -35,6 +35,7 @@ sys.path.insert(1, str(ROOT))
 from dagster_project.storage import duckdb_config  # noqa: E402
 from bi import measure_bi, write_bi_doc  # noqa: E402
 from intake import measure_intake, write_intake_doc  # noqa: E402
+import overhead  # noqa: E402
 from measure import (CLK_TCK, Measurement, load_average, machine_busy_seconds, measure, tree_pids,  # noqa: E402
                      tree_rss, wait_until_quiet)
 from tests.processes import free_port  # noqa: E402
@@ -712,6 +713,9 @@ def main() -> int:
                         help="measure only the dashboards (chart answers on the sample and at city scale, a second "
                              "`make bi`) and write that part of docs/benchmarks.md")
     parser.add_argument("--no-bi", action="store_true", help="skip the dashboards")
+    parser.add_argument("--overhead-against", metavar="COMMIT",
+                        help="measure only the fixed overhead and the nightly job on the sample, this checkout "
+                             "against COMMIT, back to back, and write that part of docs/benchmarks.md")
     parser.add_argument("--quiet-wait", type=float, default=QUIET_WAIT,
                         help="before each measurement, wait at most this many seconds for other work on the "
                              "machine to stop (default %(default)s; 0: never wait)")
@@ -736,6 +740,11 @@ def main() -> int:
         return 0
     if args.only_bi:
         bench_bi(generate("city"))
+        return 0
+    if args.overhead_against:
+        results = overhead.compare(ROOT, DATA, PYTHON, BASE_ENV, args.overhead_against, max(args.repeats, 3), log)
+        overhead.write_doc(DOC, MARKER, results)
+        log(f"fixed overhead measured against {args.overhead_against}; wrote its part of {DOC.relative_to(ROOT)}")
         return 0
     if args.only_intake:
         write_intake_doc(DOC, MARKER, measure_intake(run_pipeline, DATA, ROOT / "sources" / "inbox"))

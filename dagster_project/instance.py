@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, event
 
 from .settings import Settings
 
-# Writers are serialised by the warehouse file lock (ingest/landing.py), which the operating system
+# Writers are serialised by the warehouse file lock (storage.py), which the operating system
 # releases when a run dies. Dagster's own run queue limits and pools are not used for this: a run killed
 # with kill -9 keeps its slot in the instance and would block every later run.
 INSTANCE_YAML = """\
