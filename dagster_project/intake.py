@@ -15,6 +15,7 @@ from .catalog.worklist import OpenName, open_names, proposal_rows, write_proposa
 from .parsing.errors import ParseError
 from .settings import IntakeLimits, Settings
 from .failpoints import failpoint
+from .raw_tables import ENTERPRISE_SUBMISSION
 from .storage import Connection, connect, sql_string, warehouse_lock
 from .ingest.enterprise import (
     drop_enterprise_work,
@@ -360,11 +361,11 @@ def process_enterprise_file(settings: Settings, catalog: Catalog, con: Connectio
     failpoint("ingest.before_land")
     with con.transaction():
         con.execute("delete from raw.enterprise_submission where sha256 = ? and status = 'rejected'", [received.sha256])
-        con.execute(
-            "insert into raw.enterprise_submission (submission_id, sha256, file_name, archive_path, received_at, "
-            "loaded_at, status, n_rows, n_errors, report_path, catalog_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [submission_id, received.sha256, file.name, archive_path, arrived, now, record.status,
-             loaded.n_rows, len(parsed.errors), report_path, catalog.version])
+        con.execute(ENTERPRISE_SUBMISSION.insert_sql(), ENTERPRISE_SUBMISSION.row({
+            "submission_id": submission_id, "sha256": received.sha256, "file_name": file.name,
+            "archive_path": archive_path, "received_at": arrived, "loaded_at": now, "status": record.status,
+            "n_rows": loaded.n_rows, "n_errors": len(parsed.errors), "report_path": report_path,
+            "catalog_version": catalog.version}))
         if accepted:
             land_enterprise_rows(engine, con, submission_id, now)
     failpoint("ingest.after_first_land")

@@ -10,12 +10,12 @@ import duckdb
 import pytest
 
 from dagster_project.ingest.enterprise import (
-    RAW_MONTH_DDL,
     REPORTED_ROWS,
     _define_uscc_macro,
     load_enterprise_file,
 )
 from dagster_project.intake import process_inbox
+from dagster_project.raw_tables import ENTERPRISE_MONTH
 from dagster_project.parsing.uscc import CHARSET, check_character, is_valid_uscc
 from dagster_project.settings import Settings
 
@@ -213,8 +213,7 @@ def test_primary_key_of_earlier_versions_is_dropped_and_rows_kept(settings, cata
     settings.work_warehouse.parent.mkdir(parents=True)
     con = duckdb.connect(str(settings.work_warehouse))
     con.execute("create schema raw")
-    con.execute(RAW_MONTH_DDL.format(table="raw.enterprise_month", double="double").rstrip().rstrip(")")
-                + ", primary key (submission_id, row_no))")
+    con.execute(ENTERPRISE_MONTH.ddl("double").rstrip().rstrip(")").rstrip() + ",\n    primary key (submission_id, row_no))")
     con.execute("insert into raw.enterprise_month (submission_id, row_no, credit_code, cluster_code, period_code, "
                 "month_start, loaded_at) values ('sub_old', 1, 'X', 'other', '2024M01', date '2024-01-01', now())")
     con.close()

@@ -170,7 +170,8 @@ def test_enterprise_rows_land_in_postgres_exactly_as_read():
     formula characters, empty texts against nulls, and doubles must arrive as DuckDB has them."""
     import psycopg
 
-    from dagster_project.ingest.enterprise import RAW_MONTH_COLUMNS, ensure_enterprise_schema, land_enterprise_rows
+    from dagster_project.ingest.enterprise import ensure_enterprise_schema, land_enterprise_rows
+    from dagster_project.raw_tables import ENTERPRISE_MONTH
     from dagster_project.storage import Connection
 
     engine = duckdb.connect()
@@ -186,10 +187,10 @@ def test_enterprise_rows_land_in_postgres_exactly_as_read():
                employees, land_mu)
     """)
     loaded_at = dt.datetime(2026, 11, 27, 6, 0, 1)
-    columns = ", ".join(RAW_MONTH_COLUMNS)
-    expected = engine.execute(f"select 'sub_landing_test' as submission_id, * exclude (employees, land_mu), "
-                              f"cast(round(employees) as integer) as employees, land_mu, "
-                              f"cast(? as timestamp) as loaded_at from enterprise_checked order by row_no",
+    columns = ", ".join(ENTERPRISE_MONTH.column_names)
+    expected = engine.execute("select 'sub_landing_test' as submission_id, * exclude (employees, land_mu), "
+                              "cast(round(employees) as integer) as employees, land_mu, "
+                              "cast(? as timestamp) as loaded_at from enterprise_checked order by row_no",
                               [loaded_at]).fetchall()
     with psycopg.connect(autocommit=True) as pg:
         con = Connection(pg, "postgres")

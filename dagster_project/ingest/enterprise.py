@@ -20,6 +20,7 @@ from ..parsing.errors import ParseError
 from ..parsing.periods import parse_period
 from ..parsing.text import clean_text
 from ..parsing.uscc import CHARSET, WEIGHTS
+from ..raw_tables import ENTERPRISE_MONTH, ENTERPRISE_SUBMISSION
 from ..storage import Connection, double_type, sql_string
 from ..settings import IntakeLimits
 from ..domain import ERROR, Issue
@@ -39,39 +40,10 @@ AMOUNT_COLUMNS = {  # header -> (raw column, factor to the base unit)
 MAY_BE_NEGATIVE = {"profit_yuan"}
 REPORTED_ROWS = 200  # rows listed in a rejection report; the counts cover all
 
-RAW_ENTERPRISE_DDL = """
-create table if not exists raw.enterprise_submission (
-    submission_id varchar primary key, sha256 varchar not null, file_name varchar not null,
-    archive_path varchar, received_at timestamp not null, loaded_at timestamp not null, status varchar not null,
-    n_rows integer not null, n_errors integer not null, report_path varchar, catalog_version varchar
-);
-"""
-# No primary key on (submission_id, row_no): its index cost more than the insert itself at national scale
-# (11.7 million rows) and held memory the whole run. The pair is unique all the same: row_no is the row's
-# number in its file, and a submission's rows land in the transaction that inserts its one
-# raw.enterprise_submission row (primary key submission_id), so a file never lands twice.
-RAW_MONTH_DDL = """
-create table if not exists {table} (
-    submission_id varchar not null, row_no integer not null, credit_code varchar not null,
-    enterprise_name varchar, park_name varchar, area_code varchar, cluster_code varchar not null,
-    period_code varchar not null, month_start date not null,
-    output_month_yuan {double}, output_ytd_yuan {double}, revenue_yuan {double}, profit_yuan {double},
-    tax_yuan {double}, energy_tce {double}, rd_yuan {double}, employees integer, land_mu {double},
-    loaded_at timestamp not null
-)
-"""
-RAW_MONTH_COLUMNS = (
-    "submission_id", "row_no", "credit_code", "enterprise_name", "park_name", "area_code", "cluster_code",
-    "period_code", "month_start", "output_month_yuan", "output_ytd_yuan", "revenue_yuan", "profit_yuan",
-    "tax_yuan", "energy_tce", "rd_yuan", "employees", "land_mu", "loaded_at",
-)
-
-
 def ensure_enterprise_schema(con: Connection) -> None:
-    for statement in RAW_ENTERPRISE_DDL.split(";"):
-        if statement.strip():
-            con.execute(statement)
-    con.execute(RAW_MONTH_DDL.format(table="raw.enterprise_month", double=double_type(con.target)))
+    con.execute("create schema if not exists raw")
+    con.execute(ENTERPRISE_SUBMISSION.ddl(double_type(con.target)))
+    con.execute(ENTERPRISE_MONTH.ddl(double_type(con.target)))
     _drop_month_primary_key(con)
 
 
@@ -86,10 +58,10 @@ def _drop_month_primary_key(con: Connection) -> None:
     if not con.execute("select 1 from duckdb_constraints() where database_name = current_database() and "
                        "schema_name = 'raw' and table_name = 'enterprise_month' and constraint_type = 'PRIMARY KEY'"):
         return
-    columns = ", ".join(RAW_MONTH_COLUMNS)
+    columns = ", ".join(ENTERPRISE_MONTH.column_names)
     with con.transaction():
         con.execute("drop table if exists raw.enterprise_month_rebuilt")
-        con.execute(RAW_MONTH_DDL.format(table="raw.enterprise_month_rebuilt", double=double_type(con.target)))
+        con.execute(ENTERPRISE_MONTH.ddl(double_type(con.target), name="raw.enterprise_month_rebuilt"))
         con.execute(f"insert into raw.enterprise_month_rebuilt ({columns}) select {columns} from raw.enterprise_month")
         con.execute("drop table raw.enterprise_month")
         con.execute("alter table raw.enterprise_month_rebuilt rename to enterprise_month")
@@ -344,7 +316,7 @@ def land_enterprise_rows(engine: duckdb.DuckDBPyConnection, con: Connection, sub
               f"revenue_yuan, profit_yuan, tax_yuan, energy_tce, rd_yuan, "
               f"cast(round(employees) as integer) as employees, land_mu, "
               f"cast({sql_string(loaded_at.isoformat(sep=' '))} as timestamp) as loaded_at from enterprise_checked")
-    columns = ", ".join(RAW_MONTH_COLUMNS)
+    columns = ", ".join(ENTERPRISE_MONTH.column_names)
     if con.target == "duckdb" and con.raw is engine:
         engine.execute(f"insert into raw.enterprise_month ({columns}) {select}")
         return

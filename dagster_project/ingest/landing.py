@@ -6,114 +6,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from ..catalog import Indicator
-from ..storage import Connection, double_type
 from ..domain import ParsedSubmission
-
-RAW_DDL = """
-create schema if not exists raw;
-create table if not exists raw.submission (
-    submission_id varchar primary key,
-    sha256 varchar not null,
-    file_name varchar not null,
-    archive_path varchar,
-    department_code varchar,
-    period_code varchar,
-    sent_date date,
-    filled_by varchar,
-    received_at timestamp not null,
-    loaded_at timestamp not null,
-    status varchar not null,
-    n_rows integer not null,
-    n_errors integer not null,
-    n_warnings integer not null,
-    report_path varchar,
-    catalog_version varchar
-);
-create table if not exists raw.indicator_value (
-    submission_id varchar not null,
-    line_no integer not null,
-    department_code varchar not null,
-    area_code varchar not null,
-    cluster_code varchar,
-    indicator_code varchar not null,
-    period_code varchar not null,
-    value_kind varchar not null,
-    target_strength varchar,
-    comparator varchar not null,
-    value {double} not null,
-    value_upper {double},
-    base_unit varchar not null,
-    display_value {double},
-    display_unit_zh varchar,
-    base_period_code varchar,
-    raw_text varchar,
-    explanation varchar,
-    quality_flag varchar,
-    source_file varchar not null,
-    source_sha256 varchar not null,
-    source_sheet varchar not null,
-    source_row integer not null,
-    source_cell varchar not null,
-    loaded_at timestamp not null,
-    primary key (submission_id, line_no)
-);
-create table if not exists raw.unresolved_name (
-    submission_id varchar not null,
-    name_no integer not null,
-    name_kind varchar not null,
-    name_as_written varchar not null,
-    source_sheet varchar,
-    source_row integer,
-    source_cell varchar,
-    unit_text varchar,
-    proposal_kind varchar,
-    proposed_code varchar,
-    proposed_form_code varchar,
-    proposed_base_unit varchar,
-    loaded_at timestamp not null,
-    primary key (submission_id, name_no)
-);
-create table if not exists raw.composed_indicator (
-    indicator_code varchar primary key,
-    measure_code varchar not null,
-    form_code varchar not null,
-    name_zh varchar not null,
-    name_en varchar not null,
-    base_unit varchar not null,
-    display_unit_zh varchar not null,
-    category varchar,
-    category_zh varchar,
-    direction varchar not null,
-    is_additive boolean not null,
-    measure_type varchar not null,
-    plausible_min {double},
-    plausible_max {double}
-);
-create table if not exists raw.period (
-    period_code varchar primary key,
-    year integer not null,
-    start_date date not null,
-    end_date date not null,
-    granularity varchar not null,
-    is_ytd boolean not null
-);
-"""
-
-VALUE_COLUMNS = (
-    "submission_id", "line_no", "department_code", "area_code", "cluster_code", "indicator_code", "period_code",
-    "value_kind", "target_strength", "comparator", "value", "value_upper", "base_unit", "display_value",
-    "display_unit_zh", "base_period_code", "raw_text", "explanation", "quality_flag", "source_file",
-    "source_sha256", "source_sheet", "source_row", "source_cell", "loaded_at",
-)
-
-
-UNRESOLVED_COLUMNS = ("submission_id", "name_no", "name_kind", "name_as_written", "source_sheet", "source_row",
-                      "source_cell", "unit_text", "proposal_kind", "proposed_code", "proposed_form_code",
-                      "proposed_base_unit", "loaded_at")
-COMPOSED_COLUMNS = ("indicator_code", "measure_code", "form_code", "name_zh", "name_en", "base_unit",
-                    "display_unit_zh", "category", "category_zh", "direction", "is_additive", "measure_type",
-                    "plausible_min", "plausible_max")
-
+from ..raw_tables import COMPOSED_INDICATOR, INDICATOR_VALUE, PERIOD, SUBMISSION, SUBMISSION_TABLES, UNRESOLVED_NAME
+from ..storage import Connection, double_type
 
 @dataclass(frozen=True)
 class SubmissionRecord:
@@ -136,9 +31,9 @@ class SubmissionRecord:
 
 
 def ensure_raw_schema(con: Connection) -> None:
-    for statement in RAW_DDL.format(double=double_type(con.target)).split(";"):
-        if statement.strip():
-            con.execute(statement)
+    con.execute("create schema if not exists raw")
+    for table in SUBMISSION_TABLES:
+        con.execute(table.ddl(double_type(con.target)))
 
 
 def known_submissions(con: Connection) -> dict[str, tuple[str, str | None]]:
@@ -158,32 +53,22 @@ def land_submission(con: Connection, record: SubmissionRecord, parsed: ParsedSub
         for table in ("raw.unresolved_name", "raw.submission"):
             con.execute(f"delete from {table} where submission_id in (select submission_id from raw.submission "
                         "where sha256 = ? and status in ('rejected', 'held'))", [record.sha256])
-        fields = asdict(record)
-        con.execute(
-            f"insert into raw.submission ({', '.join(fields)}) values ({', '.join('?' * len(fields))})",
-            list(fields.values()),
-        )
+        con.execute(SUBMISSION.insert_sql(), SUBMISSION.row(asdict(record)))
         if record.status == "accepted":
-            rows = [
-                [record.submission_id, *(_value_tuple(row)), record.file_name, record.sha256, row.source_sheet, row.source_row,
-                 row.source_cell, record.loaded_at]
-                for row in parsed.rows
-            ]
-            if rows:
-                con.executemany(
-                    f"insert into raw.indicator_value ({', '.join(VALUE_COLUMNS)}) "
-                    f"values ({', '.join('?' * len(VALUE_COLUMNS))})",
-                    rows,
-                )
+            source = {"submission_id": record.submission_id, "source_file": record.file_name,
+                      "source_sha256": record.sha256, "loaded_at": record.loaded_at}
+            if parsed.rows:
+                con.executemany(INDICATOR_VALUE.insert_sql(),
+                                [INDICATOR_VALUE.row({**vars(row), **source}) for row in parsed.rows])
             land_periods(con, parsed.periods.values())
             land_composed_indicators(con, composed)
         elif parsed.unresolved:
-            con.executemany(
-                f"insert into raw.unresolved_name ({', '.join(UNRESOLVED_COLUMNS)}) "
-                f"values ({', '.join('?' * len(UNRESOLVED_COLUMNS))})",
-                [[record.submission_id, n, name.name_kind, name.name_as_written, name.source_sheet, name.source_row,
-                  name.source_cell, name.unit_text or None, *_proposal_values(proposals.get(name)), record.loaded_at]
-                 for n, name in enumerate(parsed.unresolved, start=1)])
+            con.executemany(UNRESOLVED_NAME.insert_sql(), [UNRESOLVED_NAME.row({
+                "submission_id": record.submission_id, "name_no": n, "name_kind": name.name_kind,
+                "name_as_written": name.name_as_written, "source_sheet": name.source_sheet,
+                "source_row": name.source_row, "source_cell": name.source_cell, "unit_text": name.unit_text or None,
+                **_proposal_values(proposals.get(name)), "loaded_at": record.loaded_at,
+            }) for n, name in enumerate(parsed.unresolved, start=1)])
 
 
 def trusted_sent_date(sent_date: dt.date | None, received_at: dt.datetime) -> dt.date | None:
@@ -215,10 +100,10 @@ def superseding_submission(con: Connection, record: SubmissionRecord) -> tuple[s
     return max(later)[1:] if later else None
 
 
-def _proposal_values(proposal) -> list:
-    if proposal is None:
-        return [None, None, None, None]
-    return [proposal.proposal_kind, proposal.code, proposal.form_code, proposal.base_unit or None]
+def _proposal_values(proposal) -> dict:
+    return {"proposal_kind": proposal and proposal.proposal_kind, "proposed_code": proposal and proposal.code,
+            "proposed_form_code": proposal and proposal.form_code,
+            "proposed_base_unit": (proposal and proposal.base_unit) or None}
 
 
 def land_reference_tables(con: Connection, tables: dict[str, tuple[list[str], list[dict]]]) -> None:
@@ -255,29 +140,19 @@ def land_reporting_clock(con: Connection, as_of: dt.date) -> None:
 def land_composed_indicators(con: Connection, indicators: list[Indicator]) -> None:
     """Forms of measures a submission used without a catalog row of their own: what dim_indicator lists."""
     for i in indicators:
-        con.execute(
-            f"insert into raw.composed_indicator ({', '.join(COMPOSED_COLUMNS)}) "
-            f"values ({', '.join('?' * len(COMPOSED_COLUMNS))}) on conflict (indicator_code) do update set "
-            + ", ".join(f"{column} = excluded.{column}" for column in COMPOSED_COLUMNS[1:]),
-            [i.code, i.measure_code, i.form_code, i.name_zh, i.name_en, i.base_unit, i.display_unit_zh, i.category,
-             i.category_zh, i.direction, i.is_additive, i.measure_type, i.plausible_min, i.plausible_max])
+        con.execute(COMPOSED_INDICATOR.insert_sql(upsert=True), COMPOSED_INDICATOR.row({
+            "indicator_code": i.code, "measure_code": i.measure_code, "form_code": i.form_code,
+            "name_zh": i.name_zh, "name_en": i.name_en, "base_unit": i.base_unit, "display_unit_zh": i.display_unit_zh,
+            "category": i.category, "category_zh": i.category_zh, "direction": i.direction,
+            "is_additive": i.is_additive, "measure_type": i.measure_type, "plausible_min": i.plausible_min,
+            "plausible_max": i.plausible_max}))
 
 
 def land_periods(con: Connection, periods) -> None:
     for period in periods:
-        con.execute(
-            "insert into raw.period values (?, ?, ?, ?, ?, ?) on conflict do nothing",
-            [period.code, period.year, period.start_date, period.end_date, period.granularity, period.is_ytd],
-        )
-
-
-def _value_tuple(row) -> list:
-    return [
-        row.line_no, row.department_code, row.area_code, row.cluster_code, row.indicator_code, row.period_code,
-        row.value_kind, row.target_strength, row.comparator, row.value, row.value_upper, row.base_unit,
-        row.display_value, row.display_unit_zh, row.base_period_code, row.raw_text, row.explanation,
-        row.quality_flag,
-    ]
+        con.execute(PERIOD.insert_sql() + " on conflict do nothing", PERIOD.row({
+            "period_code": period.code, "year": period.year, "start_date": period.start_date,
+            "end_date": period.end_date, "granularity": period.granularity, "is_ytd": period.is_ytd}))
 
 
 def latest_values(con: Connection, keys: set[tuple[str, str, str, str, str]]) -> dict:

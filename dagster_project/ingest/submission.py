@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ..catalog import Catalog, Composition, CompositionError, Indicator, NameTable
 from ..parsing.errors import ParseError
-from ..parsing.periods import Period, parse_date, parse_period
+from ..parsing.periods import parse_date, parse_period
 from ..parsing.text import clean_text, is_blank
 from ..parsing.values import ParsedValue, parse_value
 from ..domain import (
+    CATALOG_RULES,
     ERROR,
     OUTPUT_GROWTH_INDICATOR,
     OUTPUT_INDICATOR,
