@@ -13,14 +13,6 @@ if TYPE_CHECKING:
 # Imports stay inside main(): the Great Expectations worker, a spawned process, imports this module again
 # as its __main__ and should not pay for Dagster, DuckDB and pandas there.
 
-MARTS = (
-    "dim_cluster", "dim_indicator", "dim_department", "dim_area", "dim_period",
-    "fct_indicator_value", "fct_cluster_output", "fct_target_progress", "fct_submission",
-    "dim_enterprise", "fct_enterprise_month", "fct_mu_efficiency", "fct_cluster_output_enterprise",
-    "fct_unresolved_name", "fct_submission_due",
-)
-
-
 def summary(con: Connection) -> str:
     """What the published marts hold."""
     counts = con.execute("select status, count(*) from marts.fct_submission group by 1 order by 1")
@@ -37,7 +29,9 @@ def summary(con: Connection) -> str:
                      "reports/catalog_proposals.csv)")
     lines += calendar_summary(con)
     lines.append("各表行数 rows per mart:")
-    lines += [f"  marts.{t:<22} {con.execute(f'select count(*) from marts.{t}')[0][0]:>6}" for t in MARTS]
+    marts = [t for (t,) in con.execute("select table_name from information_schema.tables "
+                                       "where table_schema = 'marts' order by table_name")]
+    lines += [f"  marts.{t:<30} {con.execute(f'select count(*) from marts.{t}')[0][0]:>7}" for t in marts]
     targets = con.execute("select status, count(*) from marts.fct_target_progress group by 1 order by 1")
     lines.append("目标进度 targets by status: " + ", ".join(f"{status} {n}" for status, n in targets))
     return "\n".join(lines)

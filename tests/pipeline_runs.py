@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,17 +13,33 @@ import duckdb
 # same files may tell apart (first_accepted_at is a received_at); everything else must be identical.
 RUN_TIMESTAMPS = {"loaded_at", "received_at", "first_accepted_at"}
 
-MART_KEYS = {
-    "dim_cluster": "cluster_code", "dim_indicator": "indicator_code", "dim_department": "department_code",
-    "dim_area": "area_code", "dim_period": "period_code", "fct_indicator_value": "submission_id, line_no",
-    "fct_cluster_output": "cluster_code, area_code, period_code",
-    "fct_target_progress": "indicator_code, area_code, cluster_code, department_code, year",
-    "fct_submission": "submission_id",
-    "dim_enterprise": "credit_code, version", "fct_enterprise_month": "credit_code, period_code",
-    "fct_mu_efficiency": "credit_code, year", "fct_cluster_output_enterprise": "cluster_code, area_code, period_code",
-    "dim_mu_class": "mu_class", "fct_unresolved_name": "name_kind, name_as_written",
-    "fct_submission_due": "department_code, report_kind, period_code",
-}
+
+
+def mart_keys() -> dict[str, str]:
+    """Every mart and its primary key, from the tests dbt runs on it (dbt/target/manifest.json): the order a
+    snapshot reads rows in. A unique combination is the key where there is one (dim_enterprise's unique
+    credit_code holds among current versions only)."""
+    from dagster_project.settings import DBT_PROJECT_DIR
+
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text(encoding="utf-8"))
+    keys = {}
+    for unique_id, node in manifest["nodes"].items():
+        if node["resource_type"] != "model" or node["config"].get("schema") != "marts":
+            continue
+        candidates = []
+        for test in manifest["nodes"].values():
+            meta = test.get("test_metadata") or {}
+            if test.get("attached_node") != unique_id:
+                continue
+            if meta.get("name") == "unique_combination":
+                candidates.append((0, test["name"], ", ".join(meta["kwargs"]["combination_of_columns"])))
+            elif meta.get("name") == "unique":
+                candidates.append((1, test["name"], meta["kwargs"]["column_name"]))
+        keys[node["name"]] = min(candidates)[2]
+    return dict(sorted(keys.items()))
+
+
+MART_KEYS = mart_keys()
 
 
 @contextmanager

@@ -10,12 +10,6 @@ import time
 
 import duckdb
 
-MARTS = ("dim_area", "dim_cluster", "dim_department", "dim_indicator", "dim_period", "fct_cluster_output",
-         "fct_indicator_value", "fct_submission", "fct_target_progress", "dim_enterprise", "fct_enterprise_month",
-         "fct_mu_efficiency", "fct_cluster_output_enterprise", "dim_mu_class", "fct_unresolved_name",
-         "fct_submission_due")
-
-
 def main() -> None:
     warehouse, stop_file, out, *rest = sys.argv[1:]
     deadline = time.monotonic() + (float(rest[0]) if rest else 600)
@@ -29,7 +23,9 @@ def main() -> None:
         try:
             con = duckdb.connect(warehouse, read_only=True)
             try:
-                state = {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in MARTS}
+                marts = [t for (t,) in con.execute("select table_name from information_schema.tables "
+                                                   "where table_schema = 'marts' order by 1").fetchall()]
+                state = {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in marts}
                 state["shares_ok"] = con.execute(
                     "select coalesce(bool_and(abs(s - 1) < 1e-9), true) from (select sum(share_of_area_total) s "
                     "from marts.fct_cluster_output group by area_code, period_code)").fetchone()[0]

@@ -21,7 +21,10 @@ from pathlib import Path
 
 from ..parsing.text import clean_text, normalize_name
 
-NON_NEGATIVE_UNITS = frozenset({"count", "yuan", "mu", "m2", "m", "days", "yuan_per_mu", "tce", "t", "kwh"})
+# Amounts: counts, money, areas, lengths, durations, money per area. The gate's year-on-year rule compares
+# them as relative changes; energy and mass (tce, t, kwh) are never negative but are not compared so.
+AMOUNT_UNITS = frozenset({"count", "yuan", "mu", "m2", "m", "days", "yuan_per_mu"})
+NON_NEGATIVE_UNITS = AMOUNT_UNITS | {"tce", "t", "kwh"}
 REFERENCE_FILES = ("areas.csv", "clusters.csv", "departments.csv", "indicators.csv", "units.csv", "forms.csv",
                    "aliases.csv")
 LEVEL = "level"
@@ -47,6 +50,11 @@ class Indicator:
     form_code: str = LEVEL
     category: str = ""
     category_zh: str = ""
+
+    @property
+    def is_amount(self) -> bool:
+        """Compared year on year as a relative change (AMOUNT_UNITS)."""
+        return self.base_unit in AMOUNT_UNITS
 
     @property
     def is_non_negative(self) -> bool:

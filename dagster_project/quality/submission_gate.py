@@ -18,7 +18,6 @@ from ..domain import OUTPUT_INDICATOR, ParsedSubmission, ValueRow
 from ..parsing.periods import Period, months
 from .gx_runner import Finding, GxWorker
 
-RELATIVE_CHANGE_UNITS = frozenset({"count", "yuan", "mu", "m2", "m", "days", "yuan_per_mu"})
 ValueKey = tuple[str, str, str, str, str]  # indicator, area, cluster ('' when none), kind, period
 
 
@@ -55,7 +54,7 @@ def values_frame(parsed: ParsedSubmission, catalog: Catalog, previous: dict[Valu
                                year_earlier(period))) if period else None
         relative = absolute = None
         if before is not None and row.comparator != "range":
-            if indicator.base_unit in RELATIVE_CHANGE_UNITS and before > 0:
+            if indicator.is_amount and before > 0:
                 relative = row.value / before - 1
             elif indicator.base_unit == "ratio":
                 absolute = row.value - before
