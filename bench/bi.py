@@ -15,7 +15,7 @@ from pathlib import Path
 from tests.processes import free_port, stop_group
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bi" / "superset"))
-from api import chart_data, dashboards_with_charts, logged_in  # noqa: E402
+from api import chart_data, dashboards_with_charts, logged_in
 
 SAMPLE_GOAL_S, CITY_GOAL_S, RESTART_GOAL_S = 2.0, 5.0, 30.0
 PASSWORD = "bench-admin-密码"
@@ -30,8 +30,14 @@ def start_bi(root: Path, data_dir: Path, log: Path) -> tuple[subprocess.Popen, s
     env = {**os.environ, "DAZU_DATA_DIR": str(data_dir), "DAZU_BI_PORT": str(port), "DAZU_BI_ADMIN_PASSWORD": PASSWORD}
     started = time.perf_counter()
     with open(log, "w") as out:
-        process = subprocess.Popen(["make", "--no-print-directory", "bi"], cwd=root, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", "bi"],
+            cwd=root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     while READY not in log.read_text(errors="replace"):
         if process.poll() is not None or time.perf_counter() - started > 600:
             stop_group(process)
@@ -87,28 +93,50 @@ def measure_bi(run_pipeline, data_dir: Path, root: Path, sample_inbox: Path, cit
 
 
 def render(results: dict, when: str, city: dict | None = None) -> str:
-    lines = [BEGIN, "", f"## The dashboards (`make bi`, {when})", "",
-             "Each chart's data request through Superset's REST API (`GET /api/v1/chart/<id>/data/?force=true`, "
-             "so Superset's cache is bypassed), second of two rounds, one request at a time; the browser asks "
-             "for a dashboard's charts in parallel. City scale: the city-scale enterprise feed "
-             "(`make sample-data SCALE=city`, 2023-01 to 2024-12" + (f": {city['rows']:,} enterprise-months of "
-             f"{city['enterprises']:,} enterprises" if city else "") + ") beside the sample's department reports.", "",
-             "| dashboard | charts | slowest chart, sample | slowest chart, city scale |", "|---|---:|---:|---:|"]
+    lines = [
+        BEGIN,
+        "",
+        f"## The dashboards (`make bi`, {when})",
+        "",
+        "Each chart's data request through Superset's REST API (`GET /api/v1/chart/<id>/data/?force=true`, "
+        "so Superset's cache is bypassed), second of two rounds, one request at a time; the browser asks "
+        "for a dashboard's charts in parallel. City scale: the city-scale enterprise feed "
+        "(`make sample-data SCALE=city`, 2023-01 to 2024-12"
+        + (f": {city['rows']:,} enterprise-months of " f"{city['enterprises']:,} enterprises" if city else "")
+        + ") beside the sample's department reports.",
+        "",
+        "| dashboard | charts | slowest chart, sample | slowest chart, city scale |",
+        "|---|---:|---:|---:|",
+    ]
     for title, charts in results["sample"].items():
         city_charts = results.get("city", {}).get(title, {})
-        lines.append(f"| {title} | {len(charts)} | {max(charts.values()):.2f} s | "
-                     + (f"{max(city_charts.values()):.2f} s |" if city_charts else "not measured |"))
-    slowest = {scale: max((s for charts in results.get(scale, {}).values() for s in charts.values()), default=None)
-               for scale in ("sample", "city")}
-    lines += ["", "| goal | measured | |", "|---|---|---|",
-              f"| every chart within {SAMPLE_GOAL_S:.0f} s on the sample | slowest {slowest['sample']:.2f} s | "
-              f"{'met' if slowest['sample'] <= SAMPLE_GOAL_S else 'NOT met'} |"]
+        lines.append(
+            f"| {title} | {len(charts)} | {max(charts.values()):.2f} s | "
+            + (f"{max(city_charts.values()):.2f} s |" if city_charts else "not measured |")
+        )
+    slowest = {
+        scale: max((s for charts in results.get(scale, {}).values() for s in charts.values()), default=None)
+        for scale in ("sample", "city")
+    }
+    lines += [
+        "",
+        "| goal | measured | |",
+        "|---|---|---|",
+        f"| every chart within {SAMPLE_GOAL_S:.0f} s on the sample | slowest {slowest['sample']:.2f} s | "
+        f"{'met' if slowest['sample'] <= SAMPLE_GOAL_S else 'NOT met'} |",
+    ]
     if slowest["city"] is not None:
-        lines.append(f"| every chart within {CITY_GOAL_S:.0f} s at city scale | slowest {slowest['city']:.2f} s | "
-                     f"{'met' if slowest['city'] <= CITY_GOAL_S else 'NOT met'} |")
-    lines += [f"| a second `make bi` serving within {RESTART_GOAL_S:.0f} s | {results['second_start_s']:.1f} s "
-              f"(the first, initialising Superset's metadata: {results['first_start_s']:.1f} s) | "
-              f"{'met' if results['second_start_s'] <= RESTART_GOAL_S else 'NOT met'} |", "", END]
+        lines.append(
+            f"| every chart within {CITY_GOAL_S:.0f} s at city scale | slowest {slowest['city']:.2f} s | "
+            f"{'met' if slowest['city'] <= CITY_GOAL_S else 'NOT met'} |"
+        )
+    lines += [
+        f"| a second `make bi` serving within {RESTART_GOAL_S:.0f} s | {results['second_start_s']:.1f} s "
+        f"(the first, initialising Superset's metadata: {results['first_start_s']:.1f} s) | "
+        f"{'met' if results['second_start_s'] <= RESTART_GOAL_S else 'NOT met'} |",
+        "",
+        END,
+    ]
     return "\n".join(lines)
 
 
@@ -117,7 +145,7 @@ def write_bi_doc(doc: Path, marker: str, results: dict, when: str, city: dict | 
     text = doc.read_text(encoding="utf-8")
     part = render(results, when, city)
     if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + part + text[text.index(END) + len(END):]
+        text = text[: text.index(BEGIN)] + part + text[text.index(END) + len(END) :]
     else:
         text = text.replace(marker, part + "\n\n" + marker)
     doc.write_text(text, encoding="utf-8")

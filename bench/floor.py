@@ -33,13 +33,17 @@ def source_view(files: list[Path]) -> str:
     csv = sorted(p for p in files if p.suffix.lower() == ".csv")
     parts = []
     if parquet:
-        parts.append(f"select * exclude (filename, file_row_number), parse_filename(filename) as file_name, "
-                     f"file_row_number + 1 as file_row from read_parquet({_list(parquet)}, filename = true, "
-                     f"file_row_number = true, union_by_name = true)")
+        parts.append(
+            f"select * exclude (filename, file_row_number), parse_filename(filename) as file_name, "
+            f"file_row_number + 1 as file_row from read_parquet({_list(parquet)}, filename = true, "
+            f"file_row_number = true, union_by_name = true)"
+        )
     if csv:
-        parts.append(f"select * exclude (filename), parse_filename(filename) as file_name, "
-                     f"cast(null as bigint) as file_row from read_csv({_list(csv)}, header = true, "
-                     f"all_varchar = true, filename = true, union_by_name = true)")
+        parts.append(
+            f"select * exclude (filename), parse_filename(filename) as file_name, "
+            f"cast(null as bigint) as file_row from read_csv({_list(csv)}, header = true, "
+            f"all_varchar = true, filename = true, union_by_name = true)"
+        )
     if not parts:
         raise SystemExit("no .csv or .parquet files")
     return "create or replace temp view src as " + " union all by name ".join(parts)
@@ -48,16 +52,19 @@ def source_view(files: list[Path]) -> str:
 def export(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """Every mart to Parquet, as the pipeline's export on a first build (dagster_project/serving/export.py)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for (table,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts' "
-                                "and table_name <> 'file_status'").fetchall():
+    for (table,) in con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'marts' " "and table_name <> 'file_status'"
+    ).fetchall():
         if table != "fct_enterprise_month":
             con.execute(f"copy marts.{table} to '{folder / table}.parquet' (format parquet)")
             continue
         for year, month in con.execute("select distinct year, month from marts.fct_enterprise_month").fetchall():
             partition = folder / table / f"year={year}" / f"month={month}"
             partition.mkdir(parents=True)
-            con.execute(f"copy (select * from marts.{table} where year = {year} and month = {month}) "
-                        f"to '{partition / 'data_0.parquet'}' (format parquet)")
+            con.execute(
+                f"copy (select * from marts.{table} where year = {year} and month = {month}) "
+                f"to '{partition / 'data_0.parquet'}' (format parquet)"
+            )
 
 
 def main() -> int:
@@ -66,8 +73,11 @@ def main() -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--reference", type=Path, default=REFERENCE)
     parser.add_argument("--memory-limit", help="DuckDB's memory_limit (default: DuckDB's own, 80%% of RAM)")
-    parser.add_argument("--marts-only", action="store_true",
-                        help="the marts alone: no rows kept, no key checks, DuckDB's own storage format, no export")
+    parser.add_argument(
+        "--marts-only",
+        action="store_true",
+        help="the marts alone: no rows kept, no key checks, DuckDB's own storage format, no export",
+    )
     args = parser.parse_args()
     files = [p for p in sorted(args.inbox.rglob("*")) if p.suffix.lower() in (".csv", ".parquet")]
     args.out.unlink(missing_ok=True)
@@ -89,14 +99,20 @@ def main() -> int:
         phases["rows kept and checked"] = time.perf_counter() - start - sum(phases.values())
         export(con, args.out.with_name(args.out.name + ".export"))
         phases["Parquet export"] = time.perf_counter() - start - sum(phases.values())
-    rows = {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0]
-            for t in ("fct_enterprise_month", "dim_enterprise", "fct_mu_efficiency", "fct_cluster_output_enterprise")}
-    rejected = con.execute("select count(*) from marts.file_status where file_name not in "
-                           "(select distinct file_name from marts.fct_enterprise_month)").fetchone()[0]
+    rows = {
+        t: con.execute(f"select count(*) from marts.{t}").fetchone()[0]
+        for t in ("fct_enterprise_month", "dim_enterprise", "fct_mu_efficiency", "fct_cluster_output_enterprise")
+    }
+    rejected = con.execute(
+        "select count(*) from marts.file_status where file_name not in "
+        "(select distinct file_name from marts.fct_enterprise_month)"
+    ).fetchone()[0]
     con.close()
-    print(f"floor: {len(files)} files ({rejected} without accepted rows), {rows}, "
-          f"{time.perf_counter() - start:.2f} s ({', '.join(f'{k} {v:.1f} s' for k, v in phases.items())})",
-          flush=True)
+    print(
+        f"floor: {len(files)} files ({rejected} without accepted rows), {rows}, "
+        f"{time.perf_counter() - start:.2f} s ({', '.join(f'{k} {v:.1f} s' for k, v in phases.items())})",
+        flush=True,
+    )
     return 0
 
 

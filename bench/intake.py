@@ -21,14 +21,17 @@ def costly_files(folder: Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     makers = {
         "bomb: 500 MB of sheet XML in a small workbook": lambda p: corpus.inflating_workbook(
-            p, 500 * 1024 * 1024, repetitive=True),
+            p, 500 * 1024 * 1024, repetitive=True
+        ),
         "largest sheet the limits admit: 95 MB of formatted empty cells": lambda p: corpus.inflating_workbook(
-            p, 95 * 1024 * 1024),
+            p, 95 * 1024 * 1024
+        ),
         "formatted empty cell at XFD1048576": lambda p: corpus.stray_cell(p),
         "formatted empty cell at A1048576": lambda p: corpus.stray_cell(p, column=1),
         "CSV at the row limit: 19,900 rows": lambda p: corpus.many_rows_csv(p.with_suffix(".csv"), 19_900),
-        "CSV of 18 MB, 300,000 rows: beyond the row limit": lambda p: corpus.many_rows_csv(p.with_suffix(".csv"),
-                                                                                            300_000),
+        "CSV of 18 MB, 300,000 rows: beyond the row limit": lambda p: corpus.many_rows_csv(
+            p.with_suffix(".csv"), 300_000
+        ),
         "CSV with a 15 MB field": lambda p: corpus.long_field_csv(p.with_suffix(".csv"), 5_000_000),
     }
     files = {}
@@ -50,8 +53,10 @@ def measure_intake(run_pipeline, data_dir: Path, sample_inbox: Path) -> dict:
         shutil.rmtree(inbox, ignore_errors=True)
         shutil.copytree(sample_inbox, inbox)
         shutil.copy2(path, inbox / path.name)
-        results["files"][name] = {"size_mib": path.stat().st_size / 1024 / 1024,
-                                  "run": run_pipeline(f"intake-{number}", inbox)}
+        results["files"][name] = {
+            "size_mib": path.stat().st_size / 1024 / 1024,
+            "run": run_pipeline(f"intake-{number}", inbox),
+        }
     shutil.rmtree(data_dir / "intake-inbox", ignore_errors=True)
     return results
 
@@ -62,17 +67,26 @@ END = "<!-- End of bench/intake.py's part. -->"
 
 def render_intake(intake: dict, when: str) -> list[str]:
     base = intake["sample"]
-    lines = [BEGIN, "", f"## One costly file beside the bundled sample ({when})", "",
-             "The nightly job (`python -m dagster_project.run_once`) on the sample alone, then with one file added "
-             "(made by `tests/corpus.py`), default limits (README, Limits). Peak: the summed resident memory of "
-             "the whole process tree.", "",
-             "| inbox | file MiB | wall s | + s over the sample | peak MiB |", "|---|---:|---:|---:|---:|",
-             f"| the sample alone | | {base.wall_s:.1f} | | {base.peak_mib:,.0f} |"]
+    lines = [
+        BEGIN,
+        "",
+        f"## One costly file beside the bundled sample ({when})",
+        "",
+        "The nightly job (`python -m dagster_project.run_once`) on the sample alone, then with one file added "
+        "(made by `tests/corpus.py`), default limits (README, Limits). Peak: the summed resident memory of "
+        "the whole process tree.",
+        "",
+        "| inbox | file MiB | wall s | + s over the sample | peak MiB |",
+        "|---|---:|---:|---:|---:|",
+        f"| the sample alone | | {base.wall_s:.1f} | | {base.peak_mib:,.0f} |",
+    ]
     for name, entry in intake["files"].items():
         m = entry["run"]
         extra = m.wall_s - base.wall_s
-        lines.append(f"| + {name} | {entry['size_mib']:.1f} | {m.wall_s:.1f}{'' if m.ok else ' (failed)'} | "
-                     f"{extra:+.1f} | {m.peak_mib:,.0f} |")
+        lines.append(
+            f"| + {name} | {entry['size_mib']:.1f} | {m.wall_s:.1f}{'' if m.ok else ' (failed)'} | "
+            f"{extra:+.1f} | {m.peak_mib:,.0f} |"
+        )
     lines += ["", "| goal | measured | |", "|---|---|---|"]
     for goal in intake_goals(intake):
         met = {True: "met", False: "**not met**", None: "—"}[goal["met"]]
@@ -88,10 +102,16 @@ def intake_goals(intake: dict) -> list[dict]:
     worst_extra = max(m.wall_s - base.wall_s for m in runs)
     worst_peak = max(m.peak_mib for m in runs)
     return [
-        {"goal": f"every run succeeds and costs at most {EXTRA_S_GOAL:.0f} s more than the sample alone",
-         "measured": f"worst +{worst_extra:.1f} s", "met": all(m.ok for m in runs) and worst_extra <= EXTRA_S_GOAL},
-        {"goal": "peak memory of the process tree < 1 GiB", "measured": f"worst {worst_peak:,.0f} MiB",
-         "met": worst_peak < PEAK_GOAL_MIB},
+        {
+            "goal": f"every run succeeds and costs at most {EXTRA_S_GOAL:.0f} s more than the sample alone",
+            "measured": f"worst +{worst_extra:.1f} s",
+            "met": all(m.ok for m in runs) and worst_extra <= EXTRA_S_GOAL,
+        },
+        {
+            "goal": "peak memory of the process tree < 1 GiB",
+            "measured": f"worst {worst_peak:,.0f} MiB",
+            "met": worst_peak < PEAK_GOAL_MIB,
+        },
     ]
 
 

@@ -66,7 +66,7 @@ def _children_map() -> dict[int, list[int]]:
         except OSError:
             continue
         # pid (comm) state ppid …: comm may hold spaces and parentheses, so split after the last ')'.
-        rest = stat[stat.rfind(b")") + 2:].split()
+        rest = stat[stat.rfind(b")") + 2 :].split()
         children.setdefault(int(rest[1]), []).append(int(entry.name))
     return children
 
@@ -139,9 +139,16 @@ def _tail(path: Path, n: int = 4000) -> str:
     return data[-n:].decode("utf-8", "replace")
 
 
-def measure(command: list[str], *, env: dict | None = None, cwd: str | os.PathLike | None = None,
-            interval: float = 0.05, timeout: float | None = None, log_dir: Path | None = None,
-            name: str = "run") -> Measurement:
+def measure(
+    command: list[str],
+    *,
+    env: dict | None = None,
+    cwd: str | os.PathLike | None = None,
+    interval: float = 0.05,
+    timeout: float | None = None,
+    log_dir: Path | None = None,
+    name: str = "run",
+) -> Measurement:
     """Runs command (its own session, so the group can be stopped), samples its tree until it exits."""
     log_dir = Path(log_dir or "/tmp")
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -177,9 +184,19 @@ def measure(command: list[str], *, env: dict | None = None, cwd: str | os.PathLi
     # the sampling loop of this process itself costs a little CPU too: a few ms per sample
     others = max(0.0, machine_busy_seconds() - busy_before - cpu) / wall if wall > 0 else 0.0
     return Measurement(
-        command=[str(c) for c in command], returncode=proc.returncode, wall_s=wall,
-        peak_tree_mib=peak / MIB, peak_single_mib=usage.ru_maxrss / 1024, samples=samples,
-        max_processes=most, cpu_s=cpu, load_before=load_before, load_after=load_average(), others_cores=others, stdout_tail=_tail(out_path), stderr_tail=_tail(err_path),
+        command=[str(c) for c in command],
+        returncode=proc.returncode,
+        wall_s=wall,
+        peak_tree_mib=peak / MIB,
+        peak_single_mib=usage.ru_maxrss / 1024,
+        samples=samples,
+        max_processes=most,
+        cpu_s=cpu,
+        load_before=load_before,
+        load_after=load_average(),
+        others_cores=others,
+        stdout_tail=_tail(out_path),
+        stderr_tail=_tail(err_path),
     )
 
 

@@ -32,13 +32,22 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(ROOT))
 
-from dagster_project.storage import duckdb_config  # noqa: E402
-from bi import measure_bi, write_bi_doc  # noqa: E402
-from intake import measure_intake, write_intake_doc  # noqa: E402
-import overhead  # noqa: E402
-from measure import (CLK_TCK, Measurement, load_average, machine_busy_seconds, measure, tree_pids,  # noqa: E402
-                     tree_rss, wait_until_quiet)
-from tests.processes import free_port  # noqa: E402
+import overhead
+from intake import measure_intake, write_intake_doc
+from measure import (
+    CLK_TCK,
+    Measurement,
+    load_average,
+    machine_busy_seconds,
+    measure,
+    tree_pids,
+    tree_rss,
+    wait_until_quiet,
+)
+
+from bi import measure_bi, write_bi_doc
+from dagster_project.storage import duckdb_config
+from tests.processes import free_port
 
 DATA = ROOT / "data" / "bench"
 RUNS = DATA / "runs"
@@ -110,9 +119,25 @@ def generate(scale: str, months: str = MONTHS, folder: str | None = None) -> dic
         log(f"generating {scale} {months} …")
         shutil.rmtree(out, ignore_errors=True)
         stamp.unlink(missing_ok=True)
-        m = measure([PYTHON, str(GENERATOR), "--scale", scale, "--out", str(out), "--format", "parquet",
-                     "--months", months, "--quiet"], env=BASE_ENV, cwd=ROOT, log_dir=DATA / "logs",
-                    name=f"generate-{folder or scale}")
+        m = measure(
+            [
+                PYTHON,
+                str(GENERATOR),
+                "--scale",
+                scale,
+                "--out",
+                str(out),
+                "--format",
+                "parquet",
+                "--months",
+                months,
+                "--quiet",
+            ],
+            env=BASE_ENV,
+            cwd=ROOT,
+            log_dir=DATA / "logs",
+            name=f"generate-{folder or scale}",
+        )
         if not m.ok:
             raise SystemExit(f"the generator failed for {scale}:\n{m.stderr_tail}")
         stamp.write_text(key)
@@ -122,11 +147,13 @@ def generate(scale: str, months: str = MONTHS, folder: str | None = None) -> dic
 
     con = duckdb.connect()
     paths = [str(p) for p in files]
-    rows, enterprises = con.execute(f"select count(*), count(distinct \"统一社会信用代码\") "
-                                    f"from read_parquet({paths})").fetchone()
+    rows, enterprises = con.execute(
+        f'select count(*), count(distinct "统一社会信用代码") ' f"from read_parquet({paths})"
+    ).fetchone()
     con.close()
-    info.update(files=len(files), rows=rows, enterprises=enterprises,
-                size_mib=sum(p.stat().st_size for p in files) / MIB)
+    info.update(
+        files=len(files), rows=rows, enterprises=enterprises, size_mib=sum(p.stat().st_size for p in files) / MIB
+    )
     return info
 
 
@@ -160,8 +187,14 @@ def run_pipeline(name: str, inbox: Path | None, run_dir: Path | None = None, tim
         env["DAZU_INBOX"] = str(inbox)
     log(f"pipeline {name} (inbox {inbox.relative_to(ROOT) if inbox else 'sources/inbox'}) …")
     waited = quiet()
-    m = measure([PYTHON, "-m", "dagster_project.run_once"], env=env, cwd=ROOT, log_dir=DATA / "logs",
-                name=f"pipeline-{name}", timeout=timeout)
+    m = measure(
+        [PYTHON, "-m", "dagster_project.run_once"],
+        env=env,
+        cwd=ROOT,
+        log_dir=DATA / "logs",
+        name=f"pipeline-{name}",
+        timeout=timeout,
+    )
     m.extra.update(waited, run_dir=str(run_dir))
     run_log = run_dir / "data" / "logs" / "make_run.log"
     m.extra["breakdown"] = breakdown(run_dir, m.wall_s)
@@ -171,7 +204,9 @@ def run_pipeline(name: str, inbox: Path | None, run_dir: Path | None = None, tim
     return m
 
 
-_STAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) [+-]\d{4} - dagster - \w+ - \w+ - [0-9a-f-]+ - \d+ - (RUN_START|RUN_SUCCESS|RUN_FAILURE)")
+_STAMP = re.compile(
+    r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) [+-]\d{4} - dagster - \w+ - \w+ - [0-9a-f-]+ - \d+ - (RUN_START|RUN_SUCCESS|RUN_FAILURE)"
+)
 
 
 def _seconds(text: str) -> float:
@@ -204,9 +239,15 @@ def breakdown(run_dir: Path, wall: float) -> dict:
             out["dbt_elapsed_s"] = data.get("elapsed_time")
             out["dbt_nodes"] = len(data.get("results", []))
             nodes = sorted(data.get("results", []), key=lambda r: -(r.get("execution_time") or 0))
-            out["dbt"] = [(r["unique_id"].split(".", 2)[0] + " " + r["unique_id"].split(".")[-1]
-                           if not r["unique_id"].startswith("test.") else "test " + r["unique_id"].split(".")[2],
-                           r.get("execution_time") or 0) for r in nodes[:6]]
+            out["dbt"] = [
+                (
+                    r["unique_id"].split(".", 2)[0] + " " + r["unique_id"].split(".")[-1]
+                    if not r["unique_id"].startswith("test.")
+                    else "test " + r["unique_id"].split(".")[2],
+                    r.get("execution_time") or 0,
+                )
+                for r in nodes[:6]
+            ]
         except (OSError, ValueError, KeyError):
             pass
     return out
@@ -218,12 +259,16 @@ def render_breakdown(label: str, m: Measurement | None) -> list[str]:
     b = m.extra["breakdown"]
     parts = []
     if "outside_run_s" in b:
-        parts.append(f"outside the run (Python start, loading the definitions, the summary) ≈ {b['outside_run_s']:.0f} s")
+        parts.append(
+            f"outside the run (Python start, loading the definitions, the summary) ≈ {b['outside_run_s']:.0f} s"
+        )
     parts += [f"{name} {secs:.1f} s" for name, secs in sorted(b["steps"], key=lambda x: -x[1])[:5]]
     line = f"- {label} ({m.wall_s:.1f} s): " + ", ".join(parts)
     if b.get("dbt"):
-        line += (f". dbt build: {b.get('dbt_nodes')} nodes in {b.get('dbt_elapsed_s') or 0:.1f} s; slowest: "
-                 + ", ".join(f"{name} {secs:.1f} s" for name, secs in b["dbt"][:5]))
+        line += (
+            f". dbt build: {b.get('dbt_nodes')} nodes in {b.get('dbt_elapsed_s') or 0:.1f} s; slowest: "
+            + ", ".join(f"{name} {secs:.1f} s" for name, secs in b["dbt"][:5])
+        )
     return [line + "."]
 
 
@@ -236,8 +281,14 @@ def run_marts_only_floor(scale: str, inbox: Path, memory_limit: str | None = Non
     """(b₀), for information: the marts alone (and (b₀′) under a memory cap)."""
     if memory_limit is None:
         return _run_script("floor-marts-only", "floor.py", scale, inbox, "floor.duckdb", ["--marts-only"])
-    return _run_script("floor-marts-only-capped", "floor.py", scale, inbox, "floor.duckdb",
-                       ["--marts-only", "--memory-limit", memory_limit])
+    return _run_script(
+        "floor-marts-only-capped",
+        "floor.py",
+        scale,
+        inbox,
+        "floor.duckdb",
+        ["--marts-only", "--memory-limit", memory_limit],
+    )
 
 
 def run_one_new_month(scale: str, full: Measurement) -> Measurement:
@@ -261,14 +312,20 @@ def run_pandas(scale: str, inbox: Path) -> Measurement:
     return _run_script("pandas", "pandas_version.py", scale, inbox, "marts")
 
 
-def _run_script(kind: str, script: str, scale: str, inbox: Path, output: str,
-                options: list[str] | None = None) -> Measurement:
+def _run_script(
+    kind: str, script: str, scale: str, inbox: Path, output: str, options: list[str] | None = None
+) -> Measurement:
     """(b) or (c): bench/<script> INBOX OUT, measured like the pipeline."""
     out = fresh(f"{kind}-{scale}") / output
     log(f"{kind} {scale} …")
     waited = quiet()
-    m = measure([PYTHON, str(HERE / script), str(inbox), str(out), *(options or [])], env=BASE_ENV, cwd=ROOT,
-                log_dir=DATA / "logs", name=f"{kind}-{scale}")
+    m = measure(
+        [PYTHON, str(HERE / script), str(inbox), str(out), *(options or [])],
+        env=BASE_ENV,
+        cwd=ROOT,
+        log_dir=DATA / "logs",
+        name=f"{kind}-{scale}",
+    )
     m.extra.update(waited, output=str(out))
     phases = re.search(r"\((marts [^)]*)\)\s*$", m.stdout_tail or "")
     if phases:  # floor.py's own account of its phases
@@ -279,8 +336,10 @@ def _run_script(kind: str, script: str, scale: str, inbox: Path, output: str,
 
 def _report(name: str, m: Measurement) -> None:
     status = "ok" if m.ok else f"FAILED (exit {m.returncode})"
-    log(f"  {name}: {status}, {m.wall_s:.1f} s, peak {m.peak_mib:.0f} MiB, cpu {m.cpu_s:.1f} s, "
-        f"other work {m.others_cores:.1f} cores")
+    log(
+        f"  {name}: {status}, {m.wall_s:.1f} s, peak {m.peak_mib:.0f} MiB, cpu {m.cpu_s:.1f} s, "
+        f"other work {m.others_cores:.1f} cores"
+    )
     if not m.ok:
         log("  " + (m.extra.get("log_tail") or m.stderr_tail or m.stdout_tail)[-1500:].replace("\n", "\n  "))
 
@@ -295,8 +354,12 @@ def cross_check(scale: str, floor: Measurement, pandas: Measurement, pipeline: M
     log(f"comparing the outputs at {scale} …")
     done = subprocess.run(args, cwd=ROOT, env=BASE_ENV, capture_output=True, text=True)
     lines = [line for line in done.stdout.splitlines() if line.strip()]
-    return {"checked": True, "lines": lines, "all_same": bool(lines) and all(" same " in line for line in lines),
-            "stderr": done.stderr[-1000:]}
+    return {
+        "checked": True,
+        "lines": lines,
+        "all_same": bool(lines) and all(" same " in line for line in lines),
+        "stderr": done.stderr[-1000:],
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -307,8 +370,9 @@ WORKSPACE_QUERY = """{ workspaceOrError { __typename ... on Workspace { location
 
 
 def _post(url: str, query: str) -> dict | None:
-    request = urllib.request.Request(url, data=json.dumps({"query": query}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps({"query": query}).encode(), headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return json.loads(response.read())
@@ -330,8 +394,14 @@ def ui_startup(timeout: float = 300) -> dict:
     busy_before = machine_busy_seconds()
     with open(log_path, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen([str(BIN / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port)], cwd=ROOT,
-                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [str(BIN / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         peak = 0
         try:
             while time.perf_counter() - start < timeout:
@@ -352,8 +422,11 @@ def ui_startup(timeout: float = 300) -> dict:
                     if entries and all(e["loadStatus"] == "LOADED" for e in entries):
                         result["loaded_s"] = time.perf_counter() - start
                         result["locations"] = {e["name"]: e["locationOrLoadError"]["__typename"] for e in entries}
-                        errors = [e["locationOrLoadError"].get("message", "") for e in entries
-                                  if e["locationOrLoadError"]["__typename"] != "RepositoryLocation"]
+                        errors = [
+                            e["locationOrLoadError"].get("message", "")
+                            for e in entries
+                            if e["locationOrLoadError"]["__typename"] != "RepositoryLocation"
+                        ]
                         if errors:
                             result["error"] = "code location failed to load: " + errors[0][:300]
                         break
@@ -371,8 +444,10 @@ def ui_startup(timeout: float = 300) -> dict:
     result["load_after"] = load_average()
     shutil.rmtree(run_dir, ignore_errors=True)
     if "loaded_s" in result:
-        log(f"  UI: web server answers after {result['server_s']:.1f} s, code location loaded after "
-            f"{result['loaded_s']:.1f} s, peak {result['peak_mib']:.0f} MiB")
+        log(
+            f"  UI: web server answers after {result['server_s']:.1f} s, code location loaded after "
+            f"{result['loaded_s']:.1f} s, peak {result['peak_mib']:.0f} MiB"
+        )
     else:
         log(f"  UI: {result.get('error')} (see {log_path})")
     return result
@@ -428,8 +503,9 @@ def machine() -> dict:
     os_name = platform.system()
     try:
         with open("/etc/os-release", encoding="utf-8") as handle:
-            os_name = next(line.split("=", 1)[1].strip().strip('"') for line in handle
-                           if line.startswith("PRETTY_NAME"))
+            os_name = next(
+                line.split("=", 1)[1].strip().strip('"') for line in handle if line.startswith("PRETTY_NAME")
+            )
     except (OSError, StopIteration):
         pass
 
@@ -440,11 +516,17 @@ def machine() -> dict:
             return "-"
 
     return {
-        "cpu": cpu, "cores": os.cpu_count(), "ram_gib": mem_kib / 1024 / 1024,
-        "os": f"{os_name}, Linux {platform.release()}", "python": platform.python_version(),
-        "duckdb": version("duckdb"), "pandas": version("pandas"), "dagster": version("dagster"),
-        "dbt-core": version("dbt-core"), "dbt-duckdb": version("dbt-duckdb"),
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gib": mem_kib / 1024 / 1024,
+        "os": f"{os_name}, Linux {platform.release()}",
+        "python": platform.python_version(),
+        "duckdb": version("duckdb"),
+        "pandas": version("pandas"),
+        "dagster": version("dagster"),
+        "dbt-core": version("dbt-core"),
+        "dbt-duckdb": version("dbt-duckdb"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 
@@ -477,8 +559,10 @@ def verdict(ok: bool | None) -> str:
 def render(results: dict) -> str:
     mach = results["machine"]
     lines = [
-        MARKER, "",
-        f"## Results ({mach['date']})", "",
+        MARKER,
+        "",
+        f"## Results ({mach['date']})",
+        "",
         f"Command: `{results['command']}` — {results['total_s'] / 60:.1f} min in all. "
         f"Scales run: {', '.join(results['scales'])}.",
     ]
@@ -487,11 +571,18 @@ def render(results: dict) -> str:
     if results.get("skipped_note"):
         lines += ["", results["skipped_note"]]
     lines += [
-        "", "### Machine", "",
-        "| | |", "|---|---|",
-        f"| CPU | {mach['cpu']} |", f"| cores | {mach['cores']} |", f"| RAM | {mach['ram_gib']:.1f} GiB |",
-        f"| OS | {mach['os']} |", f"| Python | {mach['python']} |",
-        f"| DuckDB | {mach['duckdb']} |", f"| pandas | {mach['pandas']} |",
+        "",
+        "### Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| CPU | {mach['cpu']} |",
+        f"| cores | {mach['cores']} |",
+        f"| RAM | {mach['ram_gib']:.1f} GiB |",
+        f"| OS | {mach['os']} |",
+        f"| Python | {mach['python']} |",
+        f"| DuckDB | {mach['duckdb']} |",
+        f"| pandas | {mach['pandas']} |",
         f"| Dagster / dbt-core / dbt-duckdb | {mach['dagster']} / {mach['dbt-core']} / {mach['dbt-duckdb']} |",
         "",
         "*Other work*: the CPU that processes outside the measured tree used meanwhile, in cores on average",
@@ -499,9 +590,14 @@ def render(results: dict) -> str:
         "one; CPU seconds are much less affected.",
     ]
     overhead = results.get("overhead")
-    lines += ["", "### Fixed overhead of the pipeline", "",
-              "The same command on an empty inbox (Dagster start, ingestion pass, `dbt build` of every model, "
-              "checks, publishing):", ""]
+    lines += [
+        "",
+        "### Fixed overhead of the pipeline",
+        "",
+        "The same command on an empty inbox (Dagster start, ingestion pass, `dbt build` of every model, "
+        "checks, publishing):",
+        "",
+    ]
     if overhead:
         lines += TABLE_HEAD
         for i, m in enumerate(overhead["runs"], 1):
@@ -510,16 +606,22 @@ def render(results: dict) -> str:
     for scale in [s for s in results["scales"] if s in results["by_scale"]]:
         r = results["by_scale"][scale]
         data = r["data"]
-        lines += ["", f"### {scale}", "",
-                  f"Input: {data['files']} monthly Parquet files, {data['rows']:,} rows, {data['enterprises']:,} "
-                  f"enterprises, {data['size_mib']:.1f} MiB (`{data['folder']}/`).", "",
-                  *TABLE_HEAD]
-        for label, key in (("(a) pipeline, end to end", "pipeline"),
-                           ("(b) DuckDB SQL floor, the same work", "floor"),
-                           ("(b₀) the marts alone", "floor_marts_only"),
-                           (f"(b₀′) the marts alone, capped at {PIPELINE_MEMORY_LIMIT} as the pipeline is",
-                            "floor_marts_only_capped"),
-                           ("(c) pandas script", "pandas")):
+        lines += [
+            "",
+            f"### {scale}",
+            "",
+            f"Input: {data['files']} monthly Parquet files, {data['rows']:,} rows, {data['enterprises']:,} "
+            f"enterprises, {data['size_mib']:.1f} MiB (`{data['folder']}/`).",
+            "",
+            *TABLE_HEAD,
+        ]
+        for label, key in (
+            ("(a) pipeline, end to end", "pipeline"),
+            ("(b) DuckDB SQL floor, the same work", "floor"),
+            ("(b₀) the marts alone", "floor_marts_only"),
+            (f"(b₀′) the marts alone, capped at {PIPELINE_MEMORY_LIMIT} as the pipeline is", "floor_marts_only_capped"),
+            ("(c) pandas script", "pandas"),
+        ):
             runs = r.get(f"{key}_runs") or []
             if len(runs) > 1:
                 for number, m in enumerate(runs, 1):
@@ -529,21 +631,34 @@ def render(results: dict) -> str:
                 lines.append(row(label, r.get(key)))
         ratio = r.get("ratio")
         if ratio is not None:
-            lines += ["", f"Pipeline beyond its fixed overhead: {r['pipeline'].wall_s:.1f} − {overhead['s']:.1f} = "
-                          f"**{r['beyond_overhead_s']:.1f} s** wall, **{ratio:.2f}×** the floor "
-                          f"({r['floor'].wall_s:.1f} s: {r['floor'].extra.get('phases', 'see its log')}). In CPU "
-                          f"time: {r['pipeline'].cpu_s:.1f} − {overhead['cpu_s']:.1f} = "
-                          f"{r['beyond_overhead_cpu_s']:.1f} s, {r['cpu_ratio']:.2f}× the floor's "
-                          f"{r['floor'].cpu_s:.1f} s."]
-            for key, label in (("floor_marts_only", "the marts alone (b₀"),
-                               ("floor_marts_only_capped", "the marts alone under the pipeline's memory cap (b₀′")):
+            lines += [
+                "",
+                f"Pipeline beyond its fixed overhead: {r['pipeline'].wall_s:.1f} − {overhead['s']:.1f} = "
+                f"**{r['beyond_overhead_s']:.1f} s** wall, **{ratio:.2f}×** the floor "
+                f"({r['floor'].wall_s:.1f} s: {r['floor'].extra.get('phases', 'see its log')}). In CPU "
+                f"time: {r['pipeline'].cpu_s:.1f} − {overhead['cpu_s']:.1f} = "
+                f"{r['beyond_overhead_cpu_s']:.1f} s, {r['cpu_ratio']:.2f}× the floor's "
+                f"{r['floor'].cpu_s:.1f} s.",
+            ]
+            for key, label in (
+                ("floor_marts_only", "the marts alone (b₀"),
+                ("floor_marts_only_capped", "the marts alone under the pipeline's memory cap (b₀′"),
+            ):
                 if r.get(f"{key}_ratio") is not None:
-                    lines += ["", f"Against {label}, {r[key].wall_s:.1f} s): **{r[f'{key}_ratio']:.2f}×** "
-                                  "(for information; the goal is judged against (b))."]
+                    lines += [
+                        "",
+                        f"Against {label}, {r[key].wall_s:.1f} s): **{r[f'{key}_ratio']:.2f}×** "
+                        "(for information; the goal is judged against (b)).",
+                    ]
         check = r.get("check") or {}
         if check.get("checked"):
-            lines += ["", "Outputs compared (bench/compare.py; numbers to the cent, dates as dates): "
-                          + ("all the same." if check["all_same"] else "**differences**:"), "", "```"]
+            lines += [
+                "",
+                "Outputs compared (bench/compare.py; numbers to the cent, dates as dates): "
+                + ("all the same." if check["all_same"] else "**differences**:"),
+                "",
+                "```",
+            ]
             lines += check["lines"] + ["```"]
         for key in ("pipeline", "floor", "pandas"):
             m = r.get(key)
@@ -554,28 +669,38 @@ def render(results: dict) -> str:
     inc = results.get("incremental")
     lines += ["", "### One new month, incremental", ""]
     if inc:
-        lines += [f"At {inc['scale']} scale: after run (a) above ({inc['months_before']} months, from an empty "
-                  f"warehouse), the file of the next month ({inc['new_month']}, {inc['new_rows']:,} rows) is added "
-                  "to the inbox and the job runs again on the same data folder and Dagster instance.", "",
-                  *TABLE_HEAD]
+        lines += [
+            f"At {inc['scale']} scale: after run (a) above ({inc['months_before']} months, from an empty "
+            f"warehouse), the file of the next month ({inc['new_month']}, {inc['new_rows']:,} rows) is added "
+            "to the inbox and the job runs again on the same data folder and Dagster instance.",
+            "",
+            *TABLE_HEAD,
+        ]
         pairs = list(zip(inc.get("full_runs") or [inc["full"]], inc.get("second_runs") or [inc["second"]]))
         for number, (full, second) in enumerate(pairs, 1):
             suffix = f" #{number}" if len(pairs) > 1 else ""
-            lines += [row(f"full rebuild{suffix}: {inc['months_before']} months from empty (run (a){suffix})", full),
-                      row(f"+ 1 month (incremental){suffix}", second)]
+            lines += [
+                row(f"full rebuild{suffix}: {inc['months_before']} months from empty (run (a){suffix})", full),
+                row(f"+ 1 month (incremental){suffix}", second),
+            ]
         if len(pairs) > 1:
-            lines += ["", "Each incremental run is on the data folder of the full run above it; the fraction takes "
-                          "the fastest of each."]
+            lines += [
+                "",
+                "Each incremental run is on the data folder of the full run above it; the fraction takes "
+                "the fastest of each.",
+            ]
         if inc.get("fraction") is not None:
-            lines += ["", f"Incremental / full rebuild: **{inc['fraction']:.2f}** in wall time, "
-                          f"{inc['cpu_fraction']:.2f} in CPU time."]
+            lines += [
+                "",
+                f"Incremental / full rebuild: **{inc['fraction']:.2f}** in wall time, "
+                f"{inc['cpu_fraction']:.2f} in CPU time.",
+            ]
     else:
         lines.append("Not run.")
 
     nightly = results.get("nightly")
     ui = results.get("ui")
-    lines += ["", "### Nightly job on the bundled sample, and the UI", "",
-              *TABLE_HEAD]
+    lines += ["", "### Nightly job on the bundled sample, and the UI", "", *TABLE_HEAD]
     if nightly:
         lines.append(row("nightly job on `sources/inbox` (as `make run`, fresh data folder)", nightly))
     for earlier in results.get("nightly_earlier", []):
@@ -583,13 +708,20 @@ def render(results: dict) -> str:
     if ui:
         if "loaded_s" in ui:
             lines.append(f"| `dagster dev`: web server answers (`/server_info`) | {ui['server_s']:.1f} | | | |")
-            lines.append(f"| `dagster dev`: code location loaded (GraphQL `workspaceOrError`) | {ui['loaded_s']:.1f} | "
-                         f"| {ui['peak_mib']:,.0f} | {ui.get('others_cores', float('nan')):.1f} |")
+            lines.append(
+                f"| `dagster dev`: code location loaded (GraphQL `workspaceOrError`) | {ui['loaded_s']:.1f} | "
+                f"| {ui['peak_mib']:,.0f} | {ui.get('others_cores', float('nan')):.1f} |"
+            )
         else:
             lines.append(f"| `dagster dev` start-up | failed: {ui.get('error')} | | | |")
 
-    lines += ["", "### Where the pipeline's time goes", "",
-              "Dagster's steps from the run's log, and dbt's slowest nodes from its `run_results.json`:", ""]
+    lines += [
+        "",
+        "### Where the pipeline's time goes",
+        "",
+        "Dagster's steps from the run's log, and dbt's slowest nodes from its `run_results.json`:",
+        "",
+    ]
     if nightly:
         lines += render_breakdown("nightly job on the bundled sample", nightly)
     if overhead:
@@ -608,37 +740,63 @@ def render(results: dict) -> str:
 def goals(results: dict) -> list[dict]:
     out = []
     nightly = results.get("nightly")
-    out.append({"goal": f"nightly job on the bundled sample ≤ {NIGHTLY_GOAL_S:.0f} s",
-                "measured": f"{nightly.wall_s:.1f} s" if nightly and nightly.ok else "not measured / failed",
-                "met": (nightly.wall_s <= NIGHTLY_GOAL_S) if nightly and nightly.ok else None})
+    out.append(
+        {
+            "goal": f"nightly job on the bundled sample ≤ {NIGHTLY_GOAL_S:.0f} s",
+            "measured": f"{nightly.wall_s:.1f} s" if nightly and nightly.ok else "not measured / failed",
+            "met": (nightly.wall_s <= NIGHTLY_GOAL_S) if nightly and nightly.ok else None,
+        }
+    )
     top = "national" if "national" in results["scales"] else None
     r = results["by_scale"].get(top) if top else None
     pipe = r.get("pipeline") if r else None
     if r and pipe and pipe.ok and r.get("ratio") is not None:
         marts_only = r.get("floor_marts_only_ratio")
-        out.append({"goal": f"national: pipeline − fixed overhead ≤ {RATIO_GOAL}× the DuckDB floor (b, the same work)",
-                    "measured": f"{r['ratio']:.2f}×" + (f" (the marts alone, b₀: {marts_only:.2f}×)"
-                                                         if marts_only is not None else ""),
-                    "met": r["ratio"] <= RATIO_GOAL})
-        out.append({"goal": "national: pipeline peak memory < 2 GiB",
-                    "measured": f"{pipe.peak_mib:,.0f} MiB", "met": pipe.peak_mib < MEMORY_GOAL_MIB})
+        out.append(
+            {
+                "goal": f"national: pipeline − fixed overhead ≤ {RATIO_GOAL}× the DuckDB floor (b, the same work)",
+                "measured": f"{r['ratio']:.2f}×"
+                + (f" (the marts alone, b₀: {marts_only:.2f}×)" if marts_only is not None else ""),
+                "met": r["ratio"] <= RATIO_GOAL,
+            }
+        )
+        out.append(
+            {
+                "goal": "national: pipeline peak memory < 2 GiB",
+                "measured": f"{pipe.peak_mib:,.0f} MiB",
+                "met": pipe.peak_mib < MEMORY_GOAL_MIB,
+            }
+        )
         pandas = r.get("pandas")
-        out.append({"goal": "national: pipeline peak memory ≤ the pandas script's",
-                    "measured": f"{pipe.peak_mib:,.0f} vs {pandas.peak_mib:,.0f} MiB" if pandas and pandas.ok else "—",
-                    "met": (pipe.peak_mib <= pandas.peak_mib) if pandas and pandas.ok else None})
+        out.append(
+            {
+                "goal": "national: pipeline peak memory ≤ the pandas script's",
+                "measured": f"{pipe.peak_mib:,.0f} vs {pandas.peak_mib:,.0f} MiB" if pandas and pandas.ok else "—",
+                "met": (pipe.peak_mib <= pandas.peak_mib) if pandas and pandas.ok else None,
+            }
+        )
     else:
         reason = "national not run" if r is None else "pipeline failed at national"
-        for goal in (f"national: pipeline − fixed overhead ≤ {RATIO_GOAL}× the DuckDB floor (b, the same work)",
-                     "national: pipeline peak memory < 2 GiB", "national: pipeline peak memory ≤ the pandas script's"):
+        for goal in (
+            f"national: pipeline − fixed overhead ≤ {RATIO_GOAL}× the DuckDB floor (b, the same work)",
+            "national: pipeline peak memory < 2 GiB",
+            "national: pipeline peak memory ≤ the pandas script's",
+        ):
             out.append({"goal": goal, "measured": reason, "met": None})
     inc = results.get("incremental")
     if inc and inc.get("fraction") is not None:
-        out.append({"goal": f"one new month, incremental: < {INCREMENTAL_GOAL:.2f} × a full rebuild"
-                            + ("" if inc["scale"] == "national" else f" (measured at {inc['scale']})"),
-                    "measured": f"{inc['fraction']:.2f}", "met": inc["fraction"] < INCREMENTAL_GOAL})
+        out.append(
+            {
+                "goal": f"one new month, incremental: < {INCREMENTAL_GOAL:.2f} × a full rebuild"
+                + ("" if inc["scale"] == "national" else f" (measured at {inc['scale']})"),
+                "measured": f"{inc['fraction']:.2f}",
+                "met": inc["fraction"] < INCREMENTAL_GOAL,
+            }
+        )
     else:
-        out.append({"goal": "one new month, incremental: < 0.25 × a full rebuild", "measured": "not measured",
-                    "met": None})
+        out.append(
+            {"goal": "one new month, incremental: < 0.25 × a full rebuild", "measured": "not measured", "met": None}
+        )
     return out
 
 
@@ -679,46 +837,70 @@ def bench_bi(city: dict | None) -> None:
     city_files = monthly_files(ROOT / city["folder"]) if city else None
     results = measure_bi(run_pipeline, DATA, ROOT, ROOT / "sources" / "inbox", city_files)
     write_bi_doc(DOC, MARKER, results, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), city)
-    (DATA / "bi_results.json").write_text(json.dumps({"results": results, "city": city}, ensure_ascii=False,
-                                                     indent=1), encoding="utf-8")
+    (DATA / "bi_results.json").write_text(
+        json.dumps({"results": results, "city": city}, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     log(f"dashboards measured; wrote their part of {DOC.relative_to(ROOT)}")
 
 
 def main() -> int:
     global QUIET_WAIT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", help="comma-separated, of district,city,national (default: all three; "
-                                         "--quick: district,city)")
-    parser.add_argument("--quick", action="store_true",
-                        help="district and city only, one overhead run, so incremental at city")
+    parser.add_argument(
+        "--scales", help="comma-separated, of district,city,national (default: all three; " "--quick: district,city)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="district and city only, one overhead run, so incremental at city"
+    )
     parser.add_argument("--incremental-scale", help="where to time one new month (default: the largest scale run)")
-    parser.add_argument("--repeats", type=int, default=2,
-                        help="at national scale and where one new month is timed, run the floor and the pipeline "
-                             "(with its one new month) this many times; the fastest counts (default %(default)s)")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=2,
+        help="at national scale and where one new month is timed, run the floor and the pipeline "
+        "(with its one new month) this many times; the fastest counts (default %(default)s)",
+    )
     parser.add_argument("--no-ui", action="store_true", help="skip the Dagster UI start-up")
     parser.add_argument("--no-nightly", action="store_true", help="skip the nightly job on the bundled sample")
     parser.add_argument("--keep", action="store_true", help="keep data/bench/runs/ (warehouses, outputs)")
     parser.add_argument("--no-check", action="store_true", help="do not compare the three outputs")
-    parser.add_argument("--render-only", action="store_true",
-                        help="only write docs/benchmarks.md again from data/bench/results.json")
-    parser.add_argument("--only-nightly", action="store_true",
-                        help="measure the nightly job on the bundled sample again (e.g. when other work overlapped "
-                             "it) and update data/bench/results.json and docs/benchmarks.md; the earlier "
-                             "measurement stays listed")
-    parser.add_argument("--only-intake", action="store_true",
-                        help="measure only what one costly file adds to the nightly job on the sample, and write "
-                             "that part of docs/benchmarks.md")
+    parser.add_argument(
+        "--render-only", action="store_true", help="only write docs/benchmarks.md again from data/bench/results.json"
+    )
+    parser.add_argument(
+        "--only-nightly",
+        action="store_true",
+        help="measure the nightly job on the bundled sample again (e.g. when other work overlapped "
+        "it) and update data/bench/results.json and docs/benchmarks.md; the earlier "
+        "measurement stays listed",
+    )
+    parser.add_argument(
+        "--only-intake",
+        action="store_true",
+        help="measure only what one costly file adds to the nightly job on the sample, and write "
+        "that part of docs/benchmarks.md",
+    )
     parser.add_argument("--no-intake", action="store_true", help="skip the costly files beside the sample")
-    parser.add_argument("--only-bi", action="store_true",
-                        help="measure only the dashboards (chart answers on the sample and at city scale, a second "
-                             "`make bi`) and write that part of docs/benchmarks.md")
+    parser.add_argument(
+        "--only-bi",
+        action="store_true",
+        help="measure only the dashboards (chart answers on the sample and at city scale, a second "
+        "`make bi`) and write that part of docs/benchmarks.md",
+    )
     parser.add_argument("--no-bi", action="store_true", help="skip the dashboards")
-    parser.add_argument("--overhead-against", metavar="COMMIT",
-                        help="measure only the fixed overhead and the nightly job on the sample, this checkout "
-                             "against COMMIT, back to back, and write that part of docs/benchmarks.md")
-    parser.add_argument("--quiet-wait", type=float, default=QUIET_WAIT,
-                        help="before each measurement, wait at most this many seconds for other work on the "
-                             "machine to stop (default %(default)s; 0: never wait)")
+    parser.add_argument(
+        "--overhead-against",
+        metavar="COMMIT",
+        help="measure only the fixed overhead and the nightly job on the sample, this checkout "
+        "against COMMIT, back to back, and write that part of docs/benchmarks.md",
+    )
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=QUIET_WAIT,
+        help="before each measurement, wait at most this many seconds for other work on the "
+        "machine to stop (default %(default)s; 0: never wait)",
+    )
     args = parser.parse_args()
     QUIET_WAIT = args.quiet_wait
     if args.render_only:
@@ -733,8 +915,9 @@ def main() -> int:
             results["nightly_earlier"] = [*results.get("nightly_earlier", []), results["nightly"]]
         results["nightly"] = run_pipeline("nightly-sample", None)
         results["goals"] = goals(results)
-        (DATA / "results.json").write_text(json.dumps(to_json(results), indent=2, ensure_ascii=False, default=str),
-                                           encoding="utf-8")
+        (DATA / "results.json").write_text(
+            json.dumps(to_json(results), indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+        )
         write_doc(results)
         log(f"nightly job measured again: {results['nightly'].wall_s:.1f} s; wrote {DOC.relative_to(ROOT)}")
         return 0
@@ -750,8 +933,11 @@ def main() -> int:
         write_intake_doc(DOC, MARKER, measure_intake(run_pipeline, DATA, ROOT / "sources" / "inbox"))
         log(f"intake measured; wrote its part of {DOC.relative_to(ROOT)}")
         return 0
-    scales = [s.strip() for s in (args.scales or ("district,city" if args.quick else ",".join(SCALES))).split(",")
-              if s.strip()]
+    scales = [
+        s.strip()
+        for s in (args.scales or ("district,city" if args.quick else ",".join(SCALES))).split(",")
+        if s.strip()
+    ]
     unknown = [s for s in scales if s not in SCALES]
     if unknown:
         parser.error(f"unknown scale(s): {', '.join(unknown)}")
@@ -764,11 +950,16 @@ def main() -> int:
     DATA.mkdir(parents=True, exist_ok=True)
     (DATA / "logs").mkdir(exist_ok=True)
     shutil.rmtree(RUNS, ignore_errors=True)
-    results: dict = {"command": "make bench" + (f" BENCH_ARGS='{' '.join(sys.argv[1:])}'" if sys.argv[1:] else ""),
-                     "machine": machine(), "scales": scales, "by_scale": {}}
+    results: dict = {
+        "command": "make bench" + (f" BENCH_ARGS='{' '.join(sys.argv[1:])}'" if sys.argv[1:] else ""),
+        "machine": machine(),
+        "scales": scales,
+        "by_scale": {},
+    }
     if "national" not in scales:
-        results["skipped_note"] = ("National scale was not run this time (`--scales`/`--quick`): the national "
-                                   "goals below are not measured.")
+        results["skipped_note"] = (
+            "National scale was not run this time (`--scales`/`--quick`): the national " "goals below are not measured."
+        )
     log(f"machine: {results['machine']}")
 
     # The data first, so that generating does not overlap with any measurement.
@@ -792,8 +983,11 @@ def main() -> int:
     overhead_runs = [run_pipeline(f"overhead-{i}", empty) for i in range(1 if args.quick else 2)]
     ok_runs = [m for m in overhead_runs if m.ok]
     fastest = min(ok_runs, key=lambda m: m.wall_s) if ok_runs else None
-    results["overhead"] = {"runs": overhead_runs, "s": fastest.wall_s if fastest else None,
-                           "cpu_s": fastest.cpu_s if fastest else None}
+    results["overhead"] = {
+        "runs": overhead_runs,
+        "s": fastest.wall_s if fastest else None,
+        "cpu_s": fastest.cpu_s if fastest else None,
+    }
     if not ok_runs:
         results["overhead"] = None
 
@@ -835,9 +1029,14 @@ def main() -> int:
             second = fastest_run(incremental_runs)
             full = r["pipeline"]
             results["incremental"] = {
-                "scale": inc_scale, "months_before": len(monthly_files(DATA / inc_scale)), "new_month": NEXT_MONTH,
-                "new_rows": data_next["rows"] if data_next else None, "second": second, "full": full,
-                "second_runs": incremental_runs, "full_runs": r["pipeline_runs"],
+                "scale": inc_scale,
+                "months_before": len(monthly_files(DATA / inc_scale)),
+                "new_month": NEXT_MONTH,
+                "new_rows": data_next["rows"] if data_next else None,
+                "second": second,
+                "full": full,
+                "second_runs": incremental_runs,
+                "full_runs": r["pipeline_runs"],
                 "fraction": (second.wall_s / full.wall_s) if second.ok and full.ok else None,
                 "cpu_fraction": (second.cpu_s / full.cpu_s) if second.ok and full.ok else None,
             }
@@ -854,11 +1053,14 @@ def main() -> int:
     results["total_s"] = time.perf_counter() - started
     results["goals"] = goals(results)
     write_doc(results)
-    (DATA / "results.json").write_text(json.dumps(to_json(results), indent=2, ensure_ascii=False, default=str),
-                                       encoding="utf-8")
+    (DATA / "results.json").write_text(
+        json.dumps(to_json(results), indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    )
     if not args.keep:
         shutil.rmtree(RUNS, ignore_errors=True)
-    log(f"done in {results['total_s'] / 60:.1f} min: {DOC.relative_to(ROOT)}, {(DATA / 'results.json').relative_to(ROOT)}")
+    log(
+        f"done in {results['total_s'] / 60:.1f} min: {DOC.relative_to(ROOT)}, {(DATA / 'results.json').relative_to(ROOT)}"
+    )
     for goal in results["goals"]:
         log(f"  {goal['goal']}: {goal['measured']} → {verdict(goal['met']).strip('*')}")
     return 0

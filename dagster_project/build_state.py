@@ -48,8 +48,9 @@ class BuildPlan:
         return self.select == []
 
 
-def changed_sources(record: BuildRecord | None, fingerprint: str,
-                    sources: Mapping[str, TableState | None]) -> list[str] | None:
+def changed_sources(
+    record: BuildRecord | None, fingerprint: str, sources: Mapping[str, TableState | None]
+) -> list[str] | None:
     """The sources whose state differs from the record's, or None when only a complete build will do."""
     if record is None or record.fingerprint != fingerprint or set(record.sources) != set(sources):
         return None
@@ -103,8 +104,9 @@ def read_record(path: Path) -> BuildRecord | None:
 def write_record(path: Path, record: BuildRecord) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".tmp")
-    partial.write_text(json.dumps({"fingerprint": record.fingerprint, "sources": record.sources}, indent=1),
-                       encoding="utf-8")
+    partial.write_text(
+        json.dumps({"fingerprint": record.fingerprint, "sources": record.sources}, indent=1), encoding="utf-8"
+    )
     os.replace(partial, path)
 
 
@@ -131,23 +133,28 @@ def promote_pending_record(settings: Settings) -> None:
 
 
 def source_tables(manifest: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
-    """"raw.submission" -> (schema, table) for every dbt source."""
-    return {f"{s['source_name']}.{s['name']}": (s["schema"], s.get("identifier") or s["name"])
-            for s in manifest["sources"].values()}
+    """ "raw.submission" -> (schema, table) for every dbt source."""
+    return {
+        f"{s['source_name']}.{s['name']}": (s["schema"], s.get("identifier") or s["name"])
+        for s in manifest["sources"].values()
+    }
 
 
 def built_relations(manifest: Mapping[str, Any]) -> set[tuple[str, str]]:
     """(schema, name) of every seed and model the build creates."""
-    return {(n["schema"].lower(), (n.get("alias") or n["name"]).lower()) for n in manifest["nodes"].values()
-            if n["resource_type"] in ("model", "seed")}
+    return {
+        (n["schema"].lower(), (n.get("alias") or n["name"]).lower())
+        for n in manifest["nodes"].values()
+        if n["resource_type"] in ("model", "seed")
+    }
 
 
 def source_states(raw, tables: Mapping[str, tuple[str, str]]) -> dict[str, TableState | None]:
     """Row count and latest loaded_at of each source table, on a DuckDB connection to the working database."""
     columns: dict[tuple[str, str], set[str]] = {}
     for schema, table, column in raw.execute(
-            "select schema_name, table_name, column_name from duckdb_columns() "
-            "where database_name = current_database()").fetchall():
+        "select schema_name, table_name, column_name from duckdb_columns() " "where database_name = current_database()"
+    ).fetchall():
         columns.setdefault((schema.lower(), table.lower()), set()).add(column.lower())
     states: dict[str, TableState | None] = {}
     for name, (schema, table) in sorted(tables.items()):
@@ -163,16 +170,23 @@ def source_states(raw, tables: Mapping[str, tuple[str, str]]) -> dict[str, Table
 
 def existing_relations(raw) -> set[tuple[str, str]]:
     """(schema, name) of every table and view in the working database and the attached marts file."""
-    return {(schema.lower(), name.lower()) for schema, name in raw.execute(
-        "select schema_name, table_name from duckdb_tables() union all "
-        "select schema_name, view_name from duckdb_views() where not internal").fetchall()}
+    return {
+        (schema.lower(), name.lower())
+        for schema, name in raw.execute(
+            "select schema_name, table_name from duckdb_tables() union all "
+            "select schema_name, view_name from duckdb_views() where not internal"
+        ).fetchall()
+    }
 
 
 def plan_build(settings: Settings, manifest: Mapping[str, Any], fingerprint: str, complete: bool) -> BuildPlan:
     """What the nightly build needs to select. complete: build everything whatever changed."""
     if settings.target != "duckdb":
-        return BuildPlan(None, None, reason="PostgreSQL 每次在新模式中构建全部数据集市 / "
-                                            "PostgreSQL builds every mart into a new schema")
+        return BuildPlan(
+            None,
+            None,
+            reason="PostgreSQL 每次在新模式中构建全部数据集市 / " "PostgreSQL builds every mart into a new schema",
+        )
     if not settings.work_warehouse.exists():
         return BuildPlan(None, None, reason="新仓库 / a new warehouse")
     with connect(settings, read_only=True) as con:

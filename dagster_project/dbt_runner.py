@@ -46,9 +46,13 @@ def project_fingerprint(settings: Settings) -> str:
     """Changes whenever a parse could give a different manifest (project files, dbt, target) or the build
     record must not be trusted (the reference catalog: a change of it rebuilds everything)."""
     digest = hashlib.sha256()
-    files = [(str(p.relative_to(DBT_PROJECT_DIR)), p) for p in DBT_PROJECT_DIR.rglob("*")
-             if p.is_file() and p.suffix in {".sql", ".yml", ".yaml", ".md", ".csv"}
-             and not {"target", "logs"} & set(p.relative_to(DBT_PROJECT_DIR).parts)]
+    files = [
+        (str(p.relative_to(DBT_PROJECT_DIR)), p)
+        for p in DBT_PROJECT_DIR.rglob("*")
+        if p.is_file()
+        and p.suffix in {".sql", ".yml", ".yaml", ".md", ".csv"}
+        and not {"target", "logs"} & set(p.relative_to(DBT_PROJECT_DIR).parts)
+    ]
     files += [(f"reference/{p.name}", p) for p in settings.reference_dir.glob("*.csv")]
     for name, path in sorted(files):
         digest.update(name.encode())
@@ -63,11 +67,21 @@ def project_fingerprint(settings: Settings) -> str:
 def common_args(settings: Settings, target_path: Path | None = None) -> list[str]:
     target_path = target_path or settings.dbt_target_dir
     return [
-        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(target_path), "--log-path", str(target_path),
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(target_path),
+        "--log-path",
+        str(target_path),
         # dbt.log keeps warnings and errors: logging every statement at debug level was a fifth of dbt's time.
-        "--quiet", "--log-level-file", "warn",
-        "--no-use-colors", "--no-version-check", "--no-send-anonymous-usage-stats",
+        "--quiet",
+        "--log-level-file",
+        "warn",
+        "--no-use-colors",
+        "--no-version-check",
+        "--no-send-anonymous-usage-stats",
     ]
 
 
@@ -90,8 +104,9 @@ def parsed_manifest(settings: Settings, write_json: bool = False):
     saved = {name: os.environ.get(name) for name in ("DAZU_DATA_DIR", *dbt_environment(settings))}
     os.environ.update({**dbt_environment(settings), "DAZU_DATA_DIR": str(target_path)})
     try:
-        result = dbtRunner().invoke(["parse", "--write-json" if write_json else "--no-write-json",
-                                     *common_args(settings, target_path)])
+        result = dbtRunner().invoke(
+            ["parse", "--write-json" if write_json else "--no-write-json", *common_args(settings, target_path)]
+        )
     finally:
         for name, value in saved.items():
             if value is None:
@@ -124,8 +139,9 @@ class DbtWorker:
         self.settings = settings
         context = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked threads or locks
         self._connection, child = context.Pipe(duplex=True)
-        self._process = context.Process(target=_serve, args=(child, settings, dbt_environment(settings)),
-                                        name="dbt", daemon=True)
+        self._process = context.Process(
+            target=_serve, args=(child, settings, dbt_environment(settings)), name="dbt", daemon=True
+        )
         self._process.start()
         child.close()
         self._used = False
@@ -170,8 +186,9 @@ def _serve(connection, settings: Settings, environment: Mapping[str, str]) -> No
     """The child: load dbt and the manifest, run the one command it is sent, report, exit."""
     os.environ.update(environment)
     try:
-        from dbt.cli.main import dbtRunner
         from google.protobuf.json_format import MessageToDict
+
+        from dbt.cli.main import dbtRunner
 
         manifest, failure = parsed_manifest(settings), None
     except Exception as exc:  # reported when the command comes
@@ -187,8 +204,7 @@ def _serve(connection, settings: Settings, environment: Mapping[str, str]) -> No
 
     def on_event(message) -> None:
         if message.info.name in RESULT_EVENTS:
-            event = MessageToDict(message, preserving_proto_field_name=True,
-                                  always_print_fields_with_no_presence=True)
+            event = MessageToDict(message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True)
             with send_lock:
                 connection.send(("event", event))
 
@@ -201,8 +217,11 @@ def _serve(connection, settings: Settings, environment: Mapping[str, str]) -> No
         connection.send(("done", None))
         return
     results = getattr(result.result, "results", None) or []
-    failures = [(r.node.unique_id, str(r.message or r.status)) for r in results
-                if str(r.status) in {"error", "fail", "runtime error"}]
+    failures = [
+        (r.node.unique_id, str(r.message or r.status))
+        for r in results
+        if str(r.status) in {"error", "fail", "runtime error"}
+    ]
     connection.send(("failed", (failures, str(result.exception) if result.exception else None)))
 
 

@@ -7,15 +7,15 @@ import os
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-import dagster as dg  # noqa: E402
+import dagster as dg
 
-from .assets.catalog import reference_catalog  # noqa: E402
-from .assets.dbt import warehouse_models  # noqa: E402
-from .assets.ingestion import INBOX, raw_submissions  # noqa: E402
-from .assets.mart_checks import MART_CHECKS  # noqa: E402
-from .assets.serving import parquet_export, published_warehouse  # noqa: E402
-from .resources import DbtResource, GreatExpectationsResource, SettingsResource, WarehouseResource  # noqa: E402
-from .schedules import (  # noqa: E402
+from .assets.catalog import reference_catalog
+from .assets.dbt import warehouse_models
+from .assets.ingestion import INBOX, raw_submissions
+from .assets.mart_checks import MART_CHECKS
+from .assets.serving import parquet_export, published_warehouse
+from .resources import DbtResource, GreatExpectationsResource, SettingsResource, WarehouseResource
+from .schedules import (
     inbox_sensor,
     nightly_job,
     nightly_schedule,

@@ -41,9 +41,23 @@ def docs_dir(settings: Settings) -> Path:
 
 def _dbt(settings: Settings, *args: str) -> list[str]:
     target = "postgres" if settings.target == "postgres" else "docs"
-    return [DBT, *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target", target, "--target-path", str(docs_dir(settings)), "--log-path", str(docs_dir(settings)),
-            "--no-use-colors", "--no-version-check", "--no-send-anonymous-usage-stats"]
+    return [
+        DBT,
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target",
+        target,
+        "--target-path",
+        str(docs_dir(settings)),
+        "--log-path",
+        str(docs_dir(settings)),
+        "--no-use-colors",
+        "--no-version-check",
+        "--no-send-anonymous-usage-stats",
+    ]
 
 
 def _environment(settings: Settings) -> dict[str, str]:
@@ -55,8 +69,13 @@ def generate(settings: Settings) -> Path:
     """manifest.json, catalog.json and index.html in docs_dir (no compilation: nothing runs on the warehouse
     but the catalog's queries)."""
     for command in (("parse",), ("docs", "generate", "--no-compile")):  # the latter writes no manifest.json
-        subprocess.run(_dbt(settings, *command), env=_environment(settings), check=True, cwd=DBT_PROJECT_DIR,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            _dbt(settings, *command),
+            env=_environment(settings),
+            check=True,
+            cwd=DBT_PROJECT_DIR,
+            stdout=subprocess.DEVNULL,
+        )
     return docs_dir(settings)
 
 
@@ -67,8 +86,10 @@ def serve_command(settings: Settings, port: int) -> list[str]:
 def main() -> int:
     settings = load_settings()
     if settings.target != "postgres" and not settings.warehouse.exists():
-        print(f"尚无数据仓库, 请先运行 make run / no warehouse at {settings.warehouse} yet: run `make run` first",
-              file=sys.stderr)
+        print(
+            f"尚无数据仓库, 请先运行 make run / no warehouse at {settings.warehouse} yet: run `make run` first",
+            file=sys.stderr,
+        )
         return 2
     generate(settings)
     port = docs_port()

@@ -35,9 +35,17 @@ class Issue:
     technical: str = ""  # for the data team: the exception behind an unreadable file
 
     @classmethod
-    def from_parse_error(cls, exc: ParseError, rule: str, **where) -> "Issue":
-        return cls(ERROR, exc.rule or rule, exc.message_zh, exc.message_en, exc.fix_zh, exc.fix_en,
-                   technical=exc.technical, **where)
+    def from_parse_error(cls, exc: ParseError, rule: str, **where) -> Issue:
+        return cls(
+            ERROR,
+            exc.rule or rule,
+            exc.message_zh,
+            exc.message_en,
+            exc.fix_zh,
+            exc.fix_en,
+            technical=exc.technical,
+            **where,
+        )
 
 
 @dataclass

@@ -23,7 +23,19 @@ from .catalog import load_catalog
 from .parsing.periods import Period, months, parse_period
 from .settings import Settings, load_settings
 
-HEADER = ["序号", "指标名称", "统计范围", "产业集群", "期间", "数据类型", "目标要求", "数值", "单位", "比较基期", "说明"]
+HEADER = [
+    "序号",
+    "指标名称",
+    "统计范围",
+    "产业集群",
+    "期间",
+    "数据类型",
+    "目标要求",
+    "数值",
+    "单位",
+    "比较基期",
+    "说明",
+]
 READ_ONLY = ["上年同期值 / last year (只读)", "本年目标 / this year's target (只读)"]
 INPUT_COLUMNS = ("H", "I", "K")  # 数值, 单位, 说明: what the department fills in
 INSTRUCTIONS = [
@@ -84,17 +96,28 @@ def form_rows(con, department_code: str, period: Period) -> list[FormRow]:
         join marts.dim_area a on a.area_code = w.area_code
         left join marts.dim_cluster c on c.cluster_code = nullif(w.cluster_key, '')
         order by i.name_zh, a.name_zh, 3
-        """, [earlier, period.year, department_code, earlier, period.year])
-    return [FormRow(name, area, cluster, period_text(period), unit or "", last or "", target or "")
-            for name, area, cluster, unit, last, target in rows]
+        """,
+        [earlier, period.year, department_code, earlier, period.year],
+    )
+    return [
+        FormRow(name, area, cluster, period_text(period), unit or "", last or "", target or "")
+        for name, area, cluster, unit, last, target in rows
+    ]
 
 
-def build_form(department_name: str, period: Period, rows: list[FormRow], choices: dict[str, list[str]]) -> openpyxl.Workbook:
+def build_form(
+    department_name: str, period: Period, rows: list[FormRow], choices: dict[str, list[str]]
+) -> openpyxl.Workbook:
     wb = openpyxl.Workbook()
     cover = wb.active
     cover.title = "封面"
-    for label, value in (("报送单位", department_name), ("报告期", period_text(period)), ("填报人", ""),
-                         ("联系电话", ""), ("报出日期", "")):
+    for label, value in (
+        ("报送单位", department_name),
+        ("报告期", period_text(period)),
+        ("填报人", ""),
+        ("联系电话", ""),
+        ("报出日期", ""),
+    ):
         cover.append([label, value])
     cover.column_dimensions["A"].width = 14
     cover.column_dimensions["B"].width = 36
@@ -104,8 +127,23 @@ def build_form(department_name: str, period: Period, rows: list[FormRow], choice
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for number, row in enumerate(rows, start=1):
-        sheet.append([number, row.indicator, row.area, row.cluster or None, row.period, "实绩", None, None,
-                      row.unit or None, None, None, row.last_year or None, row.target or None])
+        sheet.append(
+            [
+                number,
+                row.indicator,
+                row.area,
+                row.cluster or None,
+                row.period,
+                "实绩",
+                None,
+                None,
+                row.unit or None,
+                None,
+                None,
+                row.last_year or None,
+                row.target or None,
+            ]
+        )
     last_row = max(len(rows) + 1, 2) + 200  # room for rows the department adds
     for row in sheet.iter_rows(min_row=2, max_row=last_row, max_col=len(HEADER) + len(READ_ONLY)):
         for cell in row:
@@ -113,8 +151,9 @@ def build_form(department_name: str, period: Period, rows: list[FormRow], choice
                 cell.fill = GREY
             else:
                 cell.protection = Protection(locked=False)
-    sheet.protection = SheetProtection(sheet=True, insertRows=False, deleteRows=False, formatColumns=False,
-                                       sort=False, autoFilter=False)
+    sheet.protection = SheetProtection(
+        sheet=True, insertRows=False, deleteRows=False, formatColumns=False, sort=False, autoFilter=False
+    )
     for letter, width in zip("ABCDEFGHIJKLM", (6, 34, 12, 20, 14, 10, 10, 12, 10, 10, 30, 18, 18)):
         sheet.column_dimensions[letter].width = width
 
@@ -125,10 +164,16 @@ def build_form(department_name: str, period: Period, rows: list[FormRow], choice
         for index, value in enumerate(values, start=2):
             options.cell(row=index, column=column, value=value)
         letter = openpyxl.utils.get_column_letter(column)
-        target = {"指标名称": "B", "统计范围": "C", "产业集群": "D", "数据类型": "F", "目标要求": "G", "单位": "I"}[title]
+        target = {"指标名称": "B", "统计范围": "C", "产业集群": "D", "数据类型": "F", "目标要求": "G", "单位": "I"}[
+            title
+        ]
         # 指标名称 may also be written as statistics name it (a form of a measure): the list only helps
-        validation = DataValidation(type="list", formula1=f"=选项!${letter}$2:${letter}${len(values) + 1}",
-                                    allow_blank=True, showErrorMessage=title != "指标名称")
+        validation = DataValidation(
+            type="list",
+            formula1=f"=选项!${letter}$2:${letter}${len(values) + 1}",
+            allow_blank=True,
+            showErrorMessage=title != "指标名称",
+        )
         validation.add(f"{target}2:{target}{last_row}")
         sheet.add_data_validation(validation)
 
@@ -147,7 +192,8 @@ def write_forms(settings: Settings, period: Period) -> list[Path]:
         "指标名称": sorted({i.name_zh for code, i in catalog.indicators.items() if not catalog.is_composed(code)}),
         "统计范围": [catalog.areas.display_names[c] for c in catalog.areas.display_names],
         "产业集群": [catalog.clusters.display_names[c] for c in catalog.clusters.display_names],
-        "数据类型": ["实绩", "目标", "参照"], "目标要求": ["确保", "力争"],
+        "数据类型": ["实绩", "目标", "参照"],
+        "目标要求": ["确保", "力争"],
         "单位": sorted({unit.unit_zh for unit in catalog.units.values()}),
     }
     folder = settings.data_dir / "forms"

@@ -42,8 +42,12 @@ class PooledSqliteEventLogStorage(ConsolidatedSqliteEventLogStorage):
 
     @cached_property
     def _engine(self):
-        engine = create_engine(self._conn_string, pool_size=1, max_overflow=4,
-                               connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+        engine = create_engine(
+            self._conn_string,
+            pool_size=1,
+            max_overflow=4,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        )
         event.listen(engine, "connect", lambda connection, _: connection.execute("pragma synchronous = normal"))
         return engine
 

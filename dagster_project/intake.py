@@ -12,25 +12,18 @@ import duckdb
 from .catalog import Catalog
 from .catalog.proposals import propose
 from .catalog.worklist import OpenName, open_names, proposal_rows, write_proposals
-from .parsing.errors import ParseError
-from .settings import IntakeLimits, Settings
+from .domain import ERROR, Issue, ParsedSubmission
 from .failpoints import failpoint
-from .raw_tables import ENTERPRISE_SUBMISSION
-from .storage import Connection, connect, sql_string, warehouse_lock
 from .ingest.enterprise import (
+    csv_header,
     drop_enterprise_work,
     ensure_enterprise_schema,
-    csv_header,
     is_enterprise_header,
     land_enterprise_rows,
     load_enterprise_file,
     workbook_header,
 )
 from .ingest.inbox import KINDS_ZH, InboxFile, copy_regular, first_line, read_bytes, read_inbox
-from .domain import ERROR, Issue
-from .quality.gx_runner import GxWorker, gx_runner
-from .quality.date_rules import check_dates
-from .quality.submission_gate import PendingGate, finish_gate, previous_keys, start_gate, value_keys
 from .ingest.landing import (
     SubmissionRecord,
     ensure_raw_schema,
@@ -41,9 +34,14 @@ from .ingest.landing import (
 )
 from .ingest.reading import ZIP_MAGIC, damaged, read_source_file, suffix_of
 from .ingest.reports import render_plain_report, render_report, render_report_xlsx, write_report
-from .domain import ParsedSubmission
 from .ingest.submission import parse_submission
-
+from .parsing.errors import ParseError
+from .quality.date_rules import check_dates
+from .quality.gx_runner import GxWorker, gx_runner
+from .quality.submission_gate import PendingGate, finish_gate, previous_keys, start_gate, value_keys
+from .raw_tables import ENTERPRISE_SUBMISSION
+from .settings import DEFAULT_LIMITS, IntakeLimits, Settings
+from .storage import Connection, connect, sql_string, warehouse_lock
 
 ENTERPRISE_MEMORY_LIMIT = "512MB"  # a national file (490,000 rows) needs about 300 MB; more spills to disk
 
@@ -74,7 +72,9 @@ def submission_id_for(sha256: str) -> str:
     return "sub_" + sha256[:16]
 
 
-def parse_bytes(file_name: str, data: bytes, catalog: Catalog, limits: IntakeLimits = IntakeLimits()) -> ParsedSubmission:
+def parse_bytes(
+    file_name: str, data: bytes, catalog: Catalog, limits: IntakeLimits = DEFAULT_LIMITS
+) -> ParsedSubmission:
     try:
         source = read_source_file(file_name, data, limits)
     except ParseError as exc:
@@ -84,7 +84,7 @@ def parse_bytes(file_name: str, data: bytes, catalog: Catalog, limits: IntakeLim
     return parse_submission(source, catalog)
 
 
-def parse_file(file: InboxFile, catalog: Catalog, limits: IntakeLimits = IntakeLimits()) -> ParsedSubmission:
+def parse_file(file: InboxFile, catalog: Catalog, limits: IntakeLimits = DEFAULT_LIMITS) -> ParsedSubmission:
     data, _ = read_bytes(file, limits.max_file_bytes)
     return parse_bytes(file.name, data, catalog, limits)
 
@@ -142,13 +142,16 @@ def archive_path_for(submission_id: str, file_name: str) -> str:
 def _after_every_earlier_load(con: Connection, now: dt.datetime) -> dt.datetime:
     """A run's loaded_at is later than every earlier run's, even with the clock set back or two runs in one
     second: the incremental marts read exactly the rows loaded after their watermark."""
-    (latest,) = con.execute("select max(loaded_at) from (select loaded_at from raw.submission "
-                            "union all select loaded_at from raw.enterprise_submission) as loads")[0]
+    (latest,) = con.execute(
+        "select max(loaded_at) from (select loaded_at from raw.submission "
+        "union all select loaded_at from raw.enterprise_submission) as loads"
+    )[0]
     return max(now, latest + dt.timedelta(seconds=1)) if latest is not None else now
 
 
-def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None = None,
-                  gx: GxWorker | None = None) -> InboxResult:
+def process_inbox(
+    settings: Settings, catalog: Catalog, now: dt.datetime | None = None, gx: GxWorker | None = None
+) -> InboxResult:
     """Land every file of the inbox not landed before. The inbox itself is only read.
 
     gx: the Great Expectations worker of the gates (default: this process's).
@@ -156,7 +159,7 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
     Whatever one file does while it is read, parsed, checked, reported or landed fails that file alone: it is
     rejected whole with a report and recorded by its sha256, and the other files go on."""
     gx = gx or gx_runner()
-    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     result = InboxResult()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with warehouse_lock(settings.lock_file), connect(settings) as con:
@@ -180,41 +183,49 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
         def contain(position: int, received: Received, step) -> None:
             try:
                 outcomes[position] = step()
-            except Exception as exc:  # noqa: BLE001 - any failure of one file is that file's rejection
+            except Exception as exc:
                 reject(position, received, exc)
                 return
             known[received.sha256] = (outcomes[position].status, catalog.version)
 
         def land_waiting() -> None:
             for position, received, parsed, gate in waiting:
+
                 def land(received=received, parsed=parsed, gate=gate) -> FileOutcome:
                     finish_gate(gate, catalog)
                     check_dates(parsed, received_at(received.file, now))
                     return _land_indicator_file(settings, catalog, con, received, parsed, now, accepted_now)
+
                 contain(position, received, land)
             waiting.clear()
             waiting_keys.clear()
 
         for position, file in enumerate(read_inbox(settings.inbox)):
             status, version = known.get(file.sha256, (None, None))
-            if (status == "accepted" or (status in ("rejected", "held") and version == catalog.version)
-                    or any(file.sha256 == w[1].sha256 for w in waiting)):
+            if (
+                status == "accepted"
+                or (status in ("rejected", "held") and version == catalog.version)
+                or any(file.sha256 == w[1].sha256 for w in waiting)
+            ):
                 outcomes[position] = FileOutcome(file.name, submission_id_for(file.sha256), "unchanged")
                 continue
             received = Received(file, file.sha256)
             if not file.is_regular:
-                contain(position, received, lambda: _reject_entry(settings, catalog, con, file, now))
+                contain(position, received, lambda: _reject_entry(settings, catalog, con, file, now))  # noqa: B023 (called at once)
                 continue
             try:
                 received = receive(settings, file)
                 if received.enterprise:
                     engine = engine or enterprise_engine(con, settings)
-            except Exception as exc:  # noqa: BLE001 - whatever taking the bytes raises is the file's
+            except Exception as exc:
                 reject(position, received, exc)
                 continue
             if received.enterprise:
-                contain(position, received,
-                        lambda: process_enterprise_file(settings, catalog, con, engine, received, now))
+                contain(  # the lambda runs inside contain(), in this iteration
+                    position,
+                    received,
+                    lambda: process_enterprise_file(settings, catalog, con, engine, received, now),  # noqa: B023
+                )
                 drop_enterprise_work(engine)  # the file's rows are landed: free them before the next file
                 continue
             try:
@@ -226,7 +237,7 @@ def process_inbox(settings: Settings, catalog: Catalog, now: dt.datetime | None 
                         land_waiting()  # what this file is compared with may be among the waiting files' values
                     gate = start_gate(parsed, catalog, latest_values(con, compared_with), gx)
                     waiting_keys.update(value_keys(parsed))
-            except Exception as exc:  # noqa: BLE001 - whatever parsing raises is the file's
+            except Exception as exc:
                 reject(position, received, exc)
                 continue
             waiting.append((position, received, parsed, gate))
@@ -250,26 +261,44 @@ class LandedReport:
     superseded_by: tuple | None
 
 
-def _land_indicator_file(settings: Settings, catalog: Catalog, con: Connection, received: Received,
-                         parsed: ParsedSubmission, now: dt.datetime, accepted_now: list[LandedReport]) -> FileOutcome:
+def _land_indicator_file(
+    settings: Settings,
+    catalog: Catalog,
+    con: Connection,
+    received: Received,
+    parsed: ParsedSubmission,
+    now: dt.datetime,
+    accepted_now: list[LandedReport],
+) -> FileOutcome:
     """Archive, report and land one checked indicator submission (accepted or rejected whole)."""
     record = _record(settings, received, parsed, catalog, now)
     archive_bytes(settings, received, record.archive_path)
     superseded_by = superseding_submission(con, record) if record.status == "accepted" else None
     _write_reports(settings, catalog, record, parsed, superseded_by)
     composed = sorted({row.indicator_code for row in parsed.rows if catalog.is_composed(row.indicator_code)})
-    proposals = {name: propose(catalog, name.name_kind, name.name_as_written, [name.unit_text])
-                 for name in parsed.unresolved}
+    proposals = {
+        name: propose(catalog, name.name_kind, name.name_as_written, [name.unit_text]) for name in parsed.unresolved
+    }
     land_submission(con, record, parsed, [catalog.indicators[code] for code in composed], proposals)
     if record.status == "accepted":
         accepted_now.append(LandedReport(record, parsed, superseded_by))
     failpoint("ingest.after_first_land")
-    return FileOutcome(received.file.name, record.submission_id, record.status, record.department_code,
-                       record.period_code, record.n_rows, record.n_errors, record.n_warnings, record.report_path)
+    return FileOutcome(
+        received.file.name,
+        record.submission_id,
+        record.status,
+        record.department_code,
+        record.period_code,
+        record.n_rows,
+        record.n_errors,
+        record.n_warnings,
+        record.report_path,
+    )
 
 
-def _recheck_supersession(settings: Settings, catalog: Catalog, con: Connection,
-                          accepted_now: list[LandedReport]) -> None:
+def _recheck_supersession(
+    settings: Settings, catalog: Catalog, con: Connection, accepted_now: list[LandedReport]
+) -> None:
     """A file accepted in this run and outranked by one landed after it in the same run: its report says so."""
     for landed in accepted_now:
         superseded_by = superseding_submission(con, landed.record)
@@ -277,16 +306,22 @@ def _recheck_supersession(settings: Settings, catalog: Catalog, con: Connection,
             _write_reports(settings, catalog, landed.record, landed.parsed, superseded_by)
 
 
-def _write_reports(settings: Settings, catalog: Catalog, record: SubmissionRecord, parsed: ParsedSubmission,
-                   superseded_by: tuple | None = None) -> None:
+def _write_reports(
+    settings: Settings,
+    catalog: Catalog,
+    record: SubmissionRecord,
+    parsed: ParsedSubmission,
+    superseded_by: tuple | None = None,
+) -> None:
     department = catalog.departments.display_names.get(parsed.department_code or "")
     report = settings.data_dir / record.report_path
     write_report(report, render_report(record, parsed, department, superseded_by))
     write_report(report.with_suffix(".xlsx"), render_report_xlsx(record, parsed, department, superseded_by))
 
 
-def _reject_unreadable(settings: Settings, catalog: Catalog, con: Connection, received: Received,
-                       exc: Exception, now: dt.datetime) -> FileOutcome:
+def _reject_unreadable(
+    settings: Settings, catalog: Catalog, con: Connection, received: Received, exc: Exception, now: dt.datetime
+) -> FileOutcome:
     """A file that failed anywhere on its way: rejected whole, its report saying what the submitter can do
     and, for the data team, the exception. Its bytes are archived when they were taken."""
     parsed = ParsedSubmission(received.file.name)
@@ -299,23 +334,29 @@ def _reject_unreadable(settings: Settings, catalog: Catalog, con: Connection, re
         archive_bytes(settings, received, record.archive_path)
     try:
         _write_reports(settings, catalog, record, parsed)
-    except Exception:  # noqa: BLE001 - reporting itself failed: the plainest page still tells the submitter
+    except Exception:
         write_report(settings.data_dir / record.report_path, render_plain_report(record, parsed))
     land_submission(con, record, parsed)
-    return FileOutcome(received.file.name, record.submission_id, "rejected", n_errors=1,
-                       report_path=record.report_path)
+    return FileOutcome(received.file.name, record.submission_id, "rejected", n_errors=1, report_path=record.report_path)
 
 
-def _reject_entry(settings: Settings, catalog: Catalog, con: Connection, file: InboxFile,
-                  now: dt.datetime) -> FileOutcome:
+def _reject_entry(
+    settings: Settings, catalog: Catalog, con: Connection, file: InboxFile, now: dt.datetime
+) -> FileOutcome:
     """A link, FIFO, device or socket in the inbox: named in a report, nothing of its target read."""
     kind_zh = KINDS_ZH.get(file.kind, KINDS_ZH["other"])
     parsed = ParsedSubmission(file.name)
-    parsed.issues.append(Issue(
-        ERROR, "not_a_regular_file", f"收件箱中的“{file.relative}”是{kind_zh}, 不是普通文件, 未读取",
-        f"“{file.relative}” in the inbox is a {file.kind}, not a regular file; nothing of it was read",
-        "请把报表文件本身(而不是快捷方式或链接)放入收件箱",
-        "put the report file itself (not a shortcut or link) into the inbox", technical=file.kind))
+    parsed.issues.append(
+        Issue(
+            ERROR,
+            "not_a_regular_file",
+            f"收件箱中的“{file.relative}”是{kind_zh}, 不是普通文件, 未读取",
+            f"“{file.relative}” in the inbox is a {file.kind}, not a regular file; nothing of it was read",
+            "请把报表文件本身(而不是快捷方式或链接)放入收件箱",
+            "put the report file itself (not a shortcut or link) into the inbox",
+            technical=file.kind,
+        )
+    )
     received = Received(file, file.sha256)
     record = replace(_record(settings, received, parsed, catalog, now), archive_path=None)
     _write_reports(settings, catalog, record, parsed)
@@ -337,8 +378,9 @@ def enterprise_engine(con: Connection, settings: Settings) -> duckdb.DuckDBPyCon
     return engine
 
 
-def process_enterprise_file(settings: Settings, catalog: Catalog, con: Connection, engine, received: Received,
-                            now: dt.datetime) -> FileOutcome:
+def process_enterprise_file(
+    settings: Settings, catalog: Catalog, con: Connection, engine, received: Received, now: dt.datetime
+) -> FileOutcome:
     file = received.file
     submission_id = received.submission_id
     archive_path = archive_path_for(submission_id, file.name)
@@ -349,10 +391,21 @@ def process_enterprise_file(settings: Settings, catalog: Catalog, con: Connectio
     report_path = f"reports/{submission_id}.html"
     arrived = received_at(file, now)
     record = SubmissionRecord(
-        submission_id=submission_id, sha256=received.sha256, file_name=file.name, archive_path=archive_path,
-        department_code=None, period_code=loaded.months[0] if len(loaded.months) == 1 else None, sent_date=None,
-        filled_by=None, received_at=arrived, loaded_at=now, status="accepted" if accepted else "rejected",
-        n_rows=loaded.n_rows, n_errors=len(parsed.errors), n_warnings=0, report_path=report_path,
+        submission_id=submission_id,
+        sha256=received.sha256,
+        file_name=file.name,
+        archive_path=archive_path,
+        department_code=None,
+        period_code=loaded.months[0] if len(loaded.months) == 1 else None,
+        sent_date=None,
+        filled_by=None,
+        received_at=arrived,
+        loaded_at=now,
+        status="accepted" if accepted else "rejected",
+        n_rows=loaded.n_rows,
+        n_errors=len(parsed.errors),
+        n_warnings=0,
+        report_path=report_path,
         catalog_version=catalog.version,
     )
     report = settings.data_dir / report_path
@@ -361,20 +414,43 @@ def process_enterprise_file(settings: Settings, catalog: Catalog, con: Connectio
     failpoint("ingest.before_land")
     with con.transaction():
         con.execute("delete from raw.enterprise_submission where sha256 = ? and status = 'rejected'", [received.sha256])
-        con.execute(ENTERPRISE_SUBMISSION.insert_sql(), ENTERPRISE_SUBMISSION.row({
-            "submission_id": submission_id, "sha256": received.sha256, "file_name": file.name,
-            "archive_path": archive_path, "received_at": arrived, "loaded_at": now, "status": record.status,
-            "n_rows": loaded.n_rows, "n_errors": len(parsed.errors), "report_path": report_path,
-            "catalog_version": catalog.version}))
+        con.execute(
+            ENTERPRISE_SUBMISSION.insert_sql(),
+            ENTERPRISE_SUBMISSION.row(
+                {
+                    "submission_id": submission_id,
+                    "sha256": received.sha256,
+                    "file_name": file.name,
+                    "archive_path": archive_path,
+                    "received_at": arrived,
+                    "loaded_at": now,
+                    "status": record.status,
+                    "n_rows": loaded.n_rows,
+                    "n_errors": len(parsed.errors),
+                    "report_path": report_path,
+                    "catalog_version": catalog.version,
+                }
+            ),
+        )
         if accepted:
             land_enterprise_rows(engine, con, submission_id, now)
     failpoint("ingest.after_first_land")
-    return FileOutcome(file.name, submission_id, record.status, None, record.period_code, loaded.n_rows,
-                       len(parsed.errors), 0, report_path)
+    return FileOutcome(
+        file.name,
+        submission_id,
+        record.status,
+        None,
+        record.period_code,
+        loaded.n_rows,
+        len(parsed.errors),
+        0,
+        report_path,
+    )
 
 
-def _record(settings: Settings, received: Received, parsed: ParsedSubmission, catalog: Catalog,
-            now: dt.datetime) -> SubmissionRecord:
+def _record(
+    settings: Settings, received: Received, parsed: ParsedSubmission, catalog: Catalog, now: dt.datetime
+) -> SubmissionRecord:
     submission_id = received.submission_id
     return SubmissionRecord(
         submission_id=submission_id,

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from .catalog import load_catalog
 from .ingest.inbox import read_bytes, read_inbox_file
-from .intake import parse_bytes
 from .ingest.reports import render_text_review
+from .intake import parse_bytes
 from .parsing.errors import ParseError
 from .quality.date_rules import check_dates
 from .settings import Settings, load_settings
@@ -24,15 +24,16 @@ from .settings import Settings, load_settings
 
 def review(settings: Settings, path: Path, now: dt.datetime | None = None) -> tuple[str, str]:
     """(status, the review as text) of one file."""
-    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     catalog = load_catalog(settings.reference_dir)
     file = read_inbox_file(path, path.parent)
-    from .domain import ParsedSubmission
-    from .domain import ERROR, Issue
+    from .domain import ERROR, Issue, ParsedSubmission
 
     parsed = ParsedSubmission(path.name)
     if not file.is_regular:
-        parsed.issues.append(Issue(ERROR, "not_a_regular_file", f"“{path.name}”不是普通文件", f"{path.name} is not a regular file"))
+        parsed.issues.append(
+            Issue(ERROR, "not_a_regular_file", f"“{path.name}”不是普通文件", f"{path.name} is not a regular file")
+        )
         return parsed.status, render_text_review(path.name, parsed)
     try:
         data, _ = read_bytes(file, settings.limits.max_file_bytes)
@@ -60,7 +61,7 @@ def _previous(settings: Settings, keys) -> dict:
     try:
         with connect(settings, read_only=True) as con:
             return latest_values(con, keys)
-    except Exception:  # noqa: BLE001 - the comparison is a bonus of the pre-check, never its failure
+    except Exception:
         return {}
 
 

@@ -44,8 +44,10 @@ class RawTable:
 
     def ddl(self, double: str, name: str | None = None) -> str:
         """`create table if not exists`, with `double` as the target's name for double."""
-        lines = [f"{c.name} {double if c.type == 'double' else c.type}{'' if c.nullable else ' not null'}"
-                 for c in self.columns]
+        lines = [
+            f"{c.name} {double if c.type == 'double' else c.type}{'' if c.nullable else ' not null'}"
+            for c in self.columns
+        ]
         if self.primary_key:
             lines.append(f"primary key ({', '.join(self.primary_key)})")
         return f"create table if not exists {name or self.name} (\n    " + ",\n    ".join(lines) + "\n)"
@@ -58,8 +60,9 @@ class RawTable:
         sql = f"insert into {self.name} ({', '.join(columns)}) values ({', '.join('?' * len(columns))})"
         if upsert:
             rest = [c for c in columns if c not in self.primary_key]
-            sql += (f" on conflict ({', '.join(self.primary_key)}) do update set "
-                    + ", ".join(f"{c} = excluded.{c}" for c in rest))
+            sql += f" on conflict ({', '.join(self.primary_key)}) do update set " + ", ".join(
+                f"{c} = excluded.{c}" for c in rest
+            )
         return sql
 
     def row(self, values: Mapping[str, Any]) -> list:
@@ -69,7 +72,9 @@ class RawTable:
         return [values[name] for name in self.column_names]
 
 
-SUBMISSION = RawTable("raw.submission", _columns("""
+SUBMISSION = RawTable(
+    "raw.submission",
+    _columns("""
     submission_id varchar not null
     sha256 varchar not null
     file_name varchar not null
@@ -86,9 +91,13 @@ SUBMISSION = RawTable("raw.submission", _columns("""
     n_warnings integer not null
     report_path varchar
     catalog_version varchar
-"""), primary_key=("submission_id",))
+"""),
+    primary_key=("submission_id",),
+)
 
-INDICATOR_VALUE = RawTable("raw.indicator_value", _columns("""
+INDICATOR_VALUE = RawTable(
+    "raw.indicator_value",
+    _columns("""
     submission_id varchar not null
     line_no integer not null
     department_code varchar not null
@@ -114,9 +123,13 @@ INDICATOR_VALUE = RawTable("raw.indicator_value", _columns("""
     source_row integer not null
     source_cell varchar not null
     loaded_at timestamp not null
-"""), primary_key=("submission_id", "line_no"))
+"""),
+    primary_key=("submission_id", "line_no"),
+)
 
-UNRESOLVED_NAME = RawTable("raw.unresolved_name", _columns("""
+UNRESOLVED_NAME = RawTable(
+    "raw.unresolved_name",
+    _columns("""
     submission_id varchar not null
     name_no integer not null
     name_kind varchar not null
@@ -130,9 +143,13 @@ UNRESOLVED_NAME = RawTable("raw.unresolved_name", _columns("""
     proposed_form_code varchar
     proposed_base_unit varchar
     loaded_at timestamp not null
-"""), primary_key=("submission_id", "name_no"))
+"""),
+    primary_key=("submission_id", "name_no"),
+)
 
-COMPOSED_INDICATOR = RawTable("raw.composed_indicator", _columns("""
+COMPOSED_INDICATOR = RawTable(
+    "raw.composed_indicator",
+    _columns("""
     indicator_code varchar not null
     measure_code varchar not null
     form_code varchar not null
@@ -147,18 +164,26 @@ COMPOSED_INDICATOR = RawTable("raw.composed_indicator", _columns("""
     measure_type varchar not null
     plausible_min double
     plausible_max double
-"""), primary_key=("indicator_code",))
+"""),
+    primary_key=("indicator_code",),
+)
 
-PERIOD = RawTable("raw.period", _columns("""
+PERIOD = RawTable(
+    "raw.period",
+    _columns("""
     period_code varchar not null
     year integer not null
     start_date date not null
     end_date date not null
     granularity varchar not null
     is_ytd boolean not null
-"""), primary_key=("period_code",))
+"""),
+    primary_key=("period_code",),
+)
 
-ENTERPRISE_SUBMISSION = RawTable("raw.enterprise_submission", _columns("""
+ENTERPRISE_SUBMISSION = RawTable(
+    "raw.enterprise_submission",
+    _columns("""
     submission_id varchar not null
     sha256 varchar not null
     file_name varchar not null
@@ -170,13 +195,17 @@ ENTERPRISE_SUBMISSION = RawTable("raw.enterprise_submission", _columns("""
     n_errors integer not null
     report_path varchar
     catalog_version varchar
-"""), primary_key=("submission_id",))
+"""),
+    primary_key=("submission_id",),
+)
 
 # No primary key on (submission_id, row_no): its index cost more than the insert itself at national scale
 # (11.7 million rows) and held memory the whole run. The pair is unique all the same: row_no is the row's
 # number in its file, and a submission's rows land in the transaction that inserts its one
 # raw.enterprise_submission row (primary key submission_id), so a file never lands twice.
-ENTERPRISE_MONTH = RawTable("raw.enterprise_month", _columns("""
+ENTERPRISE_MONTH = RawTable(
+    "raw.enterprise_month",
+    _columns("""
     submission_id varchar not null
     row_no integer not null
     credit_code varchar not null
@@ -196,7 +225,8 @@ ENTERPRISE_MONTH = RawTable("raw.enterprise_month", _columns("""
     employees integer
     land_mu double
     loaded_at timestamp not null
-"""))
+"""),
+)
 
 SUBMISSION_TABLES = (SUBMISSION, INDICATOR_VALUE, UNRESOLVED_NAME, COMPOSED_INDICATOR, PERIOD)
 ENTERPRISE_TABLES = (ENTERPRISE_SUBMISSION, ENTERPRISE_MONTH)

@@ -28,8 +28,9 @@ class SettingsResource(dg.ConfigurableResource):
 
     def get(self) -> Settings:
         settings = load_settings()
-        changes = {name: Path(value) for name in ("inbox", "data_dir", "reference_dir")
-                   if (value := getattr(self, name))}
+        changes = {
+            name: Path(value) for name in ("inbox", "data_dir", "reference_dir") if (value := getattr(self, name))
+        }
         if self.target:
             changes["target"] = self.target
         if self.as_of_date:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 # Imports stay inside main(): the Great Expectations worker, a spawned process, imports this module again
 # as its __main__ and should not pay for Dagster, DuckDB and pandas there.
 
+
 def summary(con: Connection) -> str:
     """What the published marts hold."""
     counts = con.execute("select status, count(*) from marts.fct_submission group by 1 order by 1")
@@ -25,19 +26,30 @@ def summary(con: Connection) -> str:
         lines.append(f"  {label}: {file_name} → 报告 report: {report}")
     (unresolved,) = con.execute("select count(*) from marts.fct_unresolved_name")[0]
     if unresolved:
-        lines.append(f"目录待补录名称 names for the catalog: {unresolved} (marts.fct_unresolved_name, "
-                     "reports/catalog_proposals.csv)")
+        lines.append(
+            f"目录待补录名称 names for the catalog: {unresolved} (marts.fct_unresolved_name, "
+            "reports/catalog_proposals.csv)"
+        )
     lines += calendar_summary(con)
     lines.append("各表行数 rows per mart:")
-    marts = [t for (t,) in con.execute("select table_name from information_schema.tables "
-                                       "where table_schema = 'marts' order by table_name")]
+    marts = [
+        t
+        for (t,) in con.execute(
+            "select table_name from information_schema.tables " "where table_schema = 'marts' order by table_name"
+        )
+    ]
     lines += [f"  marts.{t:<30} {con.execute(f'select count(*) from marts.{t}')[0][0]:>7}" for t in marts]
     targets = con.execute("select status, count(*) from marts.fct_target_progress group by 1 order by 1")
     lines.append("目标进度 targets by status: " + ", ".join(f"{status} {n}" for status, n in targets))
     return "\n".join(lines)
 
 
-CALENDAR_LABELS = {"missing": "缺报 missing", "late": "逾期 late", "held": "待补录目录 held", "rejected": "退回 rejected"}
+CALENDAR_LABELS = {
+    "missing": "缺报 missing",
+    "late": "逾期 late",
+    "held": "待补录目录 held",
+    "rejected": "退回 rejected",
+}
 
 
 def calendar_summary(con: Connection) -> list[str]:
@@ -53,7 +65,8 @@ def calendar_summary(con: Connection) -> list[str]:
         "join marts.dim_department as department on due.department_code = department.department_code "
         "where due.status in ('missing', 'late', 'held', 'rejected') "
         "order by case due.status when 'missing' then 1 when 'late' then 2 else 3 end, department.department_code, "
-        "due.report_kind, due.period_start_date")
+        "due.report_kind, due.period_start_date"
+    )
     groups: dict[tuple, list[tuple[str, int | None]]] = {}
     for status, dept_zh, dept_en, report_zh, report_en, period, days in rows:
         groups.setdefault((status, f"{dept_zh} {dept_en}", f"{report_zh} {report_en}"), []).append((period, days))
@@ -75,7 +88,8 @@ def run_night(defs, instance, tags: dict[str, str] | None = None):
     if not (nightly.success and unpublished_marts(instance)):
         return nightly, None
     return nightly, defs.get_job_def("publish").execute_in_process(
-        instance=instance, raise_on_error=False, tags={"dazu/after_run": nightly.run_id})
+        instance=instance, raise_on_error=False, tags={"dazu/after_run": nightly.run_id}
+    )
 
 
 def main() -> int:
@@ -99,13 +113,20 @@ def main() -> int:
         nightly, published = run_night(defs, dg.DagsterInstance.get())
     success = nightly.success and (published is None or published.success)
     print(f"Run {nightly.run_id}: {'success' if nightly.success else 'FAILED'}")
-    rebuilt = sorted(e.asset_key.path[-1] for e in nightly.get_asset_materialization_events()
-                     if e.asset_key.path[0] == "marts")
+    rebuilt = sorted(
+        e.asset_key.path[-1] for e in nightly.get_asset_materialization_events() if e.asset_key.path[0] == "marts"
+    )
     if published is not None:
         print(f"Publish run {published.run_id}: {'success' if published.success else 'FAILED'}")
     if nightly.success:
-        print(f"重建的数据集市 marts rebuilt: {len(rebuilt)}" + (f" ({', '.join(rebuilt)})" if rebuilt else
-              " (自上次构建以来无变化 / nothing changed since the last build: nothing rebuilt or published)"))
+        print(
+            f"重建的数据集市 marts rebuilt: {len(rebuilt)}"
+            + (
+                f" ({', '.join(rebuilt)})"
+                if rebuilt
+                else " (自上次构建以来无变化 / nothing changed since the last build: nothing rebuilt or published)"
+            )
+        )
     print("Warehouse: " + ("PostgreSQL, schema marts" if settings.target == "postgres" else str(settings.warehouse)))
     try:
         with connect_published(settings) as con:

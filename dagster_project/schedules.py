@@ -46,6 +46,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext, settings: SettingsResource
 
 def unpublished_marts(instance: dg.DagsterInstance) -> list[dg.AssetKey]:
     """Marts materialized since the warehouse was last published."""
+
     def latest(key: dg.AssetKey) -> int:
         records = instance.fetch_materializations(key, limit=1).records
         return records[0].storage_id if records else -1
@@ -54,8 +55,12 @@ def unpublished_marts(instance: dg.DagsterInstance) -> list[dg.AssetKey]:
     return [key for key in MART_KEYS if latest(key) > published]
 
 
-@dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[nightly_job], request_job=publish_job,
-                      default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[nightly_job],
+    request_job=publish_job,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
 def publish_after_nightly(context: dg.RunStatusSensorContext):
     """After a nightly run that succeeded (its blocking checks passed) and left rebuilt marts unpublished."""
     waiting = unpublished_marts(context.instance)

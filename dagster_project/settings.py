@@ -41,7 +41,7 @@ class IntakeLimits:
     RATIO_CHECKED_FROM = 1 * MIB  # small parts (styles, a short sheet) compress far on their own
 
     @classmethod
-    def from_environment(cls) -> "IntakeLimits":
+    def from_environment(cls) -> IntakeLimits:
         def megabytes(name: str, default: int) -> int:
             value = os.environ.get(name)
             return int(float(value) * MIB) if value else default
@@ -63,12 +63,15 @@ class IntakeLimits:
         )
 
 
+DEFAULT_LIMITS = IntakeLimits()
+
+
 @dataclass(frozen=True)
 class Settings:
     inbox: Path
     data_dir: Path
     target: str = "duckdb"
-    limits: IntakeLimits = IntakeLimits()
+    limits: IntakeLimits = DEFAULT_LIMITS
     reference_dir: Path = REFERENCE_DIR  # the catalog (DAZU_REFERENCE_DIR): what `catalog accept` writes to
     as_of_date: date | None = None  # DAZU_AS_OF_DATE: the day the reporting calendar is judged at; None: today
 

@@ -120,15 +120,19 @@ def attach_marts(raw: duckdb.DuckDBPyConnection, settings: Settings, read_only: 
         return
     options = "read_only" if read_only else f"storage_version '{PUBLISHED_STORAGE_VERSION}'"
     raw.execute(f"attach if not exists {sql_string(str(settings.marts_warehouse))} as {MARTS_CATALOG} ({options})")
-    if not read_only and raw.execute(
+    if (
+        not read_only
+        and raw.execute(
             "select 1 from duckdb_schemas() where database_name = current_database() and schema_name = 'marts'"
-    ).fetchall():
+        ).fetchall()
+    ):
         # Earlier versions built the marts inside the working database: that stale copy would hide them.
         raw.execute("drop schema marts cascade")
     if not read_only:
         raw.execute(f"create schema if not exists {MARTS_CATALOG}.marts")
-    if raw.execute(f"select 1 from duckdb_schemas() where database_name = '{MARTS_CATALOG}' and schema_name = 'marts'"
-                   ).fetchall():
+    if raw.execute(
+        f"select 1 from duckdb_schemas() where database_name = '{MARTS_CATALOG}' and schema_name = 'marts'"
+    ).fetchall():
         raw.execute(f"set search_path = 'main,{MARTS_CATALOG}.marts'")
 
 

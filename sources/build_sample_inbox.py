@@ -47,8 +47,19 @@ REPORT_PERIOD = "2023年"
 TARGET_PERIOD = "2024年"
 SAMPLE_NOTE = "示例数据（非公开统计）"
 
-STANDARD_COLUMNS = ["序号", "指标名称", "统计范围", "产业集群", "期间", "数据类型", "目标要求",
-                    "数值", "单位", "比较基期", "说明"]
+STANDARD_COLUMNS = [
+    "序号",
+    "指标名称",
+    "统计范围",
+    "产业集群",
+    "期间",
+    "数据类型",
+    "目标要求",
+    "数值",
+    "单位",
+    "比较基期",
+    "说明",
+]
 
 
 @dataclass(frozen=True)
@@ -95,19 +106,34 @@ ECON_ROWS = [
     actual("新增国家专精特新“小巨人”企业", ECON_SCOPE, 1, "家"),
     actual("建成国家级绿色园区", ECON_SCOPE, 1, "个"),
     actual("建成国家级绿色工厂", ECON_SCOPE, 4, "家"),
-    actual("入选工信部智能制造优秀场景企业数", ECON_SCOPE, 2, "家",
-           note="宇海、双钱2家企业入选工信部2023年度智能制造优秀场景"),
+    actual(
+        "入选工信部智能制造优秀场景企业数",
+        ECON_SCOPE,
+        2,
+        "家",
+        note="宇海、双钱2家企业入选工信部2023年度智能制造优秀场景",
+    ),
     actual("入选5G工厂名录", ECON_SCOPE, 1, "家", note="盛泰光电入选工信部2023年5G工厂名录"),
     # 育新量
-    actual("签约5000万元以上工业项目", ECON_SCOPE, 159, "个",
-           note="仅统计5000万元以上工业项目；含绿源新能源摩托车、丹斯克新材料、亚星锚链等"),
+    actual(
+        "签约5000万元以上工业项目",
+        ECON_SCOPE,
+        159,
+        "个",
+        note="仅统计5000万元以上工业项目；含绿源新能源摩托车、丹斯克新材料、亚星锚链等",
+    ),
     actual("正式合同额", ECON_SCOPE, "超过623", "亿元", note="上述159个签约工业项目的正式合同额"),
     actual("开工建设重点工业项目", ECON_SCOPE, 108, "个", note="含江西环视、九天工业传感器等"),
     actual("工业投资增长", ECON_SCOPE, 0.314, "%", percent_cell=True),
     actual("工业投资占固定资产投资比重", ECON_SCOPE, 44.7, "%"),
     actual("工业投资增速全市排位", ECON_SCOPE, 6, "位", note="增速列全市第6位"),
-    actual("规上工业总产值增长", ECON_SCOPE, 7.4, "%",
-           note="引导企业开发全国首台无人驾驶换电矿卡、新能源全功能冷藏车等新产品"),
+    actual(
+        "规上工业总产值增长",
+        ECON_SCOPE,
+        7.4,
+        "%",
+        note="引导企业开发全国首台无人驾驶换电矿卡、新能源全功能冷藏车等新产品",
+    ),
     actual("规上工业总产值增速较全市高", ECON_SCOPE, 4.1, "个百分点", note="较全市增速高4.1个百分点"),
     reference("规上工业总产值增长", "全市", 3.3, "%", note="由大足增速7.4%与高4.1个百分点推算"),
     actual("规上工业企业营业利润增长", ECON_SCOPE, 43.1, "%"),
@@ -134,11 +160,18 @@ ECON_ROWS = [
     # 绿色低碳发展工程
     target("绿色工厂数量", ECON_SCOPE, 13, "家", "确保", note="达到13家"),
     target("大宗工业固废利用率", ECON_SCOPE, "95以上", "%", "确保", note="保持在95%以上"),
-    target("规上工业企业单位增加值能耗", ECON_SCOPE, "下降5.2", "%", "确保", base_period="2022年",
-           note="较2022年下降5.2%"),
+    target(
+        "规上工业企业单位增加值能耗", ECON_SCOPE, "下降5.2", "%", "确保", base_period="2022年", note="较2022年下降5.2%"
+    ),
     # 亩均效益提升工程
-    target("亩均税收", ECON_SCOPE, "不低于10", "万元/亩", "确保",
-           note="作为刚性约束；另推动新增工业项目按“标准地”出让比例超过全市平均水平（无具体数值）"),
+    target(
+        "亩均税收",
+        ECON_SCOPE,
+        "不低于10",
+        "万元/亩",
+        "确保",
+        note="作为刚性约束；另推动新增工业项目按“标准地”出让比例超过全市平均水平（无具体数值）",
+    ),
     target("制造业规上企业亩均产值增长", ECON_SCOPE, "6以上", "%", "确保"),
     target("制造业规上企业亩均增加值增长", ECON_SCOPE, "6以上", "%", "确保"),
     target("亩均税收增长", ECON_SCOPE, "10以上", "%", "确保"),
@@ -230,8 +263,13 @@ IP_SCOPE = "大足工业园区"
 IP_ROWS = [
     actual("签约项目", IP_SCOPE, 35, "个"),
     actual("正式合同额", IP_SCOPE, 141, "亿元", note="达到141亿元"),
-    actual("当年签约、当年开工、当年投产项目", IP_SCOPE, 3, "个",
-           note="大足钢材加工配送（成渝）基地、亚星重庆重工、河北合聚重工标准件"),
+    actual(
+        "当年签约、当年开工、当年投产项目",
+        IP_SCOPE,
+        3,
+        "个",
+        note="大足钢材加工配送（成渝）基地、亚星重庆重工、河北合聚重工标准件",
+    ),
     actual("新增入库科技型中小企业", IP_SCOPE, 82, "家"),
     actual("科技型企业累计", IP_SCOPE, 617, "家", note="累计达到617家"),
     actual("成功申报专精特新企业", IP_SCOPE, 7, "家", note="含杰利来、凯尔等"),
@@ -252,10 +290,24 @@ HT_SCOPE = "大足高新区"
 ELEV = "智能电梯"
 EVM = "智能网联新能源汽车和摩托车"
 HT_ROWS = [
-    actual("智能电梯产业八大系统", "全区", 8, "个", cluster=ELEV, period=REPORT_PERIOD,
-           note="目前；大足智能电梯产业八大系统已齐全"),
-    actual("电梯年产量占全市", "全区", "1/3", "", cluster=ELEV, period=REPORT_PERIOD,
-           note="目前；中国西部最大的电梯产业基地"),
+    actual(
+        "智能电梯产业八大系统",
+        "全区",
+        8,
+        "个",
+        cluster=ELEV,
+        period=REPORT_PERIOD,
+        note="目前；大足智能电梯产业八大系统已齐全",
+    ),
+    actual(
+        "电梯年产量占全市",
+        "全区",
+        "1/3",
+        "",
+        cluster=ELEV,
+        period=REPORT_PERIOD,
+        note="目前；中国西部最大的电梯产业基地",
+    ),
     actual("整车生产企业", HT_SCOPE, 23, "家", cluster=EVM, period=REPORT_PERIOD, note="目前；集聚整车生产企业23家"),
     actual("配套企业", HT_SCOPE, "100余", "家", cluster=EVM, period=REPORT_PERIOD, note="目前"),
     actual("新增高新技术企业", HT_SCOPE, 8, "家", period=REPORT_PERIOD),
@@ -269,12 +321,33 @@ HT_ROWS = [
     actual("创建绿色工厂", HT_SCOPE, 2, "个", period=REPORT_PERIOD),
     actual("创建数字化车间", HT_SCOPE, 4, "个", period=REPORT_PERIOD),
     actual("引进智能电梯DC项目", HT_SCOPE, 5, "个", cluster=ELEV, period=REPORT_PERIOD, note="富士达、日立、三菱等"),
-    reference("达产后预计年产值", HT_SCOPE, "30以上", "亿元", cluster="新能源汽摩", period=REPORT_PERIOD,
-              note="预计：绿源项目完全达产后预计可实现年产值30亿元以上"),
-    reference("年仓储转运电梯整机", HT_SCOPE, "1万", "台", cluster=ELEV, period=REPORT_PERIOD,
-              note="设计能力：5个智能电梯DC项目年仓储转运电梯整机1万台"),
-    reference("带动配套企业产值增加", HT_SCOPE, "约7", "亿元", cluster=ELEV, period=REPORT_PERIOD,
-              note="预计：DC项目全部运营后将带动配套企业产值增加约7亿元"),
+    reference(
+        "达产后预计年产值",
+        HT_SCOPE,
+        "30以上",
+        "亿元",
+        cluster="新能源汽摩",
+        period=REPORT_PERIOD,
+        note="预计：绿源项目完全达产后预计可实现年产值30亿元以上",
+    ),
+    reference(
+        "年仓储转运电梯整机",
+        HT_SCOPE,
+        "1万",
+        "台",
+        cluster=ELEV,
+        period=REPORT_PERIOD,
+        note="设计能力：5个智能电梯DC项目年仓储转运电梯整机1万台",
+    ),
+    reference(
+        "带动配套企业产值增加",
+        HT_SCOPE,
+        "约7",
+        "亿元",
+        cluster=ELEV,
+        period=REPORT_PERIOD,
+        note="预计：DC项目全部运营后将带动配套企业产值增加约7亿元",
+    ),
     # 2024: 力争引资100亿元以上，实现规上工业产值增长20%，税收增长30%以上
     target("引资", HT_SCOPE, "100以上", "亿元", "力争"),
     target("规上工业产值增长", HT_SCOPE, 20, "%", "力争"),
@@ -320,8 +393,9 @@ def write_cover(ws, items: list[tuple[str, object] | None]) -> None:
     ws.column_dimensions["B"].width = 36
 
 
-def write_indicator_sheet(ws, rows: list[Row], columns: list[str], title: str | None = None,
-                          as_text: bool = False) -> None:
+def write_indicator_sheet(
+    ws, rows: list[Row], columns: list[str], title: str | None = None, as_text: bool = False
+) -> None:
     r = 1
     if title:
         ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
@@ -338,8 +412,19 @@ def write_indicator_sheet(ws, rows: list[Row], columns: list[str], title: str | 
                 cell.number_format = "@"  # a text cell, as when the clerk typed 270余
             if col == "数值" and row.percent_cell:
                 cell.number_format = "0.0%"
-    widths = {"序号": 6, "指标名称": 34, "统计范围": 12, "产业集群": 30, "期间": 9, "数据类型": 9,
-              "目标要求": 9, "数值": 12, "单位": 10, "比较基期": 10, "说明": 60}
+    widths = {
+        "序号": 6,
+        "指标名称": 34,
+        "统计范围": 12,
+        "产业集群": 30,
+        "期间": 9,
+        "数据类型": 9,
+        "目标要求": 9,
+        "数值": 12,
+        "单位": 10,
+        "比较基期": 10,
+        "说明": 60,
+    }
     for c, name in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(c)].width = widths.get(name, 12)
     ws.freeze_panes = ws.cell(row=r - len(rows) + 1, column=1)
@@ -353,8 +438,7 @@ def save_deterministic(wb: Workbook, path: Path) -> None:
     wb.save(buffer)  # openpyxl stamps `modified` with now(); undone below
     stamp = FIXED_DOC_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
@@ -372,15 +456,18 @@ def build_econ(out: Path) -> Path:
     wb = Workbook()
     cover = wb.active
     cover.title = "封面"
-    write_cover(cover, [
-        ("报送单位", "区经济信息委"),
-        None,
-        ("报告期", REPORT_PERIOD),
-        ("填报人", "李晓红"),
-        ("联系电话", "023-4372xxxx"),
-        None,
-        ("报出日期", dt.date(2024, 1, 15)),  # a real Excel date cell
-    ])
+    write_cover(
+        cover,
+        [
+            ("报送单位", "区经济信息委"),
+            None,
+            ("报告期", REPORT_PERIOD),
+            ("填报人", "李晓红"),
+            ("联系电话", "023-4372xxxx"),
+            None,
+            ("报出日期", dt.date(2024, 1, 15)),  # a real Excel date cell
+        ],
+    )
     ws = wb.create_sheet("指标")
     write_indicator_sheet(ws, ECON_ROWS, STANDARD_COLUMNS, title="大足区经济信息委2023年度指标报送表")
 
@@ -403,8 +490,20 @@ def build_econ(out: Path) -> Path:
 
 
 def build_science(out: Path) -> Path:
-    columns = ["报送单位", "报告期", "指标名称", "统计范围", "产业集群", "期间", "数据类型", "目标要求",
-               "数值", "单位", "比较基期", "说明"]
+    columns = [
+        "报送单位",
+        "报告期",
+        "指标名称",
+        "统计范围",
+        "产业集群",
+        "期间",
+        "数据类型",
+        "目标要求",
+        "数值",
+        "单位",
+        "比较基期",
+        "说明",
+    ]
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")  # as Excel on Chinese Windows saves it
     writer.writerow(columns)
@@ -420,13 +519,16 @@ def build_shuangqiao(out: Path) -> Path:
     wb = Workbook()
     cover = wb.active
     cover.title = "封面"
-    write_cover(cover, [
-        ("报送单位", "大足双桥经济技术开发区经济发展局"),  # official full name
-        ("报告期", REPORT_PERIOD),
-        ("填报人", "陈思远"),
-        ("联系电话", "023-4376xxxx"),
-        ("报出日期", "2024年1月15日"),
-    ])
+    write_cover(
+        cover,
+        [
+            ("报送单位", "大足双桥经济技术开发区经济发展局"),  # official full name
+            ("报告期", REPORT_PERIOD),
+            ("填报人", "陈思远"),
+            ("联系电话", "023-4376xxxx"),
+            ("报出日期", "2024年1月15日"),
+        ],
+    )
     ws = wb.create_sheet("指标")
     write_indicator_sheet(ws, SQ_ROWS, SQ_COLUMNS, as_text=True)
     path = out / "双桥经开区经发局_2023年度指标填报.xlsx"
@@ -438,15 +540,18 @@ def build_industrial_park(out: Path) -> Path:
     wb = Workbook()
     cover = wb.active
     cover.title = "封面"
-    write_cover(cover, [
-        None,
-        ("报送单位", "工业园区管委会"),
-        ("报告期", REPORT_PERIOD),
-        None,
-        ("填报人", "周敏"),
-        ("联系电话", "023-4379xxxx"),
-        ("报出日期", "2024-01-16"),
-    ])
+    write_cover(
+        cover,
+        [
+            None,
+            ("报送单位", "工业园区管委会"),
+            ("报告期", REPORT_PERIOD),
+            None,
+            ("填报人", "周敏"),
+            ("联系电话", "023-4379xxxx"),
+            ("报出日期", "2024-01-16"),
+        ],
+    )
     ws = wb.create_sheet("指标")
     write_indicator_sheet(ws, IP_ROWS, STANDARD_COLUMNS, title="大足工业园区2023年度主要指标完成情况")
     path = out / "工业园区管委会2023年度数据报送.xlsx"
@@ -458,14 +563,17 @@ def build_hightech(out: Path) -> Path:
     wb = Workbook()
     cover = wb.active
     cover.title = "封面"
-    write_cover(cover, [
-        ("报告期", REPORT_PERIOD),
-        ("报送单位", "高新区管委会"),
-        None,
-        ("报出日期", "2024年1月16日"),
-        ("填报人", "万婷"),
-        ("联系电话", "023-4373xxxx"),
-    ])
+    write_cover(
+        cover,
+        [
+            ("报告期", REPORT_PERIOD),
+            ("报送单位", "高新区管委会"),
+            None,
+            ("报出日期", "2024年1月16日"),
+            ("填报人", "万婷"),
+            ("联系电话", "023-4373xxxx"),
+        ],
+    )
     ws = wb.create_sheet("指标")
     write_indicator_sheet(ws, HT_ROWS, STANDARD_COLUMNS)
     path = out / "大足高新区2023年指标报送（1月16日）.xlsx"

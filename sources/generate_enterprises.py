@@ -71,9 +71,20 @@ BASE_YEAR = 2023  # t = 0 is January of this year
 FILE_STEM = "规上工业企业月报"
 
 COLUMNS = [
-    "统一社会信用代码", "企业名称", "所属园区", "产业集群", "报告期",
-    "工业总产值当月(万元)", "工业总产值累计(万元)", "营业收入(万元)", "利润总额(万元)", "实缴税金(万元)",
-    "综合能耗(吨标准煤)", "研发费用(万元)", "从业人员(人)", "用地面积(亩)",
+    "统一社会信用代码",
+    "企业名称",
+    "所属园区",
+    "产业集群",
+    "报告期",
+    "工业总产值当月(万元)",
+    "工业总产值累计(万元)",
+    "营业收入(万元)",
+    "利润总额(万元)",
+    "实缴税金(万元)",
+    "综合能耗(吨标准煤)",
+    "研发费用(万元)",
+    "从业人员(人)",
+    "用地面积(亩)",
 ]
 AMOUNT_KEYS = ["output", "ytd", "revenue", "profit", "tax", "energy", "rd"]  # in 0.01 units
 
@@ -83,19 +94,19 @@ AMOUNT_KEYS = ["output", "ytd", "revenue", "profit", "tax", "energy", "rd"]  # i
 # code: (district firms, 2023 output 亿元 (集群产值 sheet), growth per year, energy tce per 万元 output,
 #        profit margin, R&D intensity centre)
 CLUSTER_PARAMS = {
-    "ev_motorcycle":            (70, 98.6, 0.096, 0.025, 0.045, 0.030),
-    "recycling_new_materials":  (45, 72.4, 0.051, 0.200, 0.035, 0.015),
-    "modern_hardware":          (75, 48.3, 0.068, 0.045, 0.060, 0.020),
-    "smart_elevators":          (30, 26.5, 0.042, 0.015, 0.070, 0.030),
-    "strontium_salt":           (10, 18.7, 0.030, 0.450, 0.090, 0.020),
-    "optoelectronics":          (20, 35.2, 0.153, 0.030, 0.050, 0.040),
-    "ic_sensors":               (15, 12.1, 0.215, 0.035, 0.080, 0.045),
+    "ev_motorcycle": (70, 98.6, 0.096, 0.025, 0.045, 0.030),
+    "recycling_new_materials": (45, 72.4, 0.051, 0.200, 0.035, 0.015),
+    "modern_hardware": (75, 48.3, 0.068, 0.045, 0.060, 0.020),
+    "smart_elevators": (30, 26.5, 0.042, 0.015, 0.070, 0.030),
+    "strontium_salt": (10, 18.7, 0.030, 0.450, 0.090, 0.020),
+    "optoelectronics": (20, 35.2, 0.153, 0.030, 0.050, 0.040),
+    "ic_sensors": (15, 12.1, 0.215, 0.035, 0.080, 0.045),
     "pharma_intermediates_tcm": (12, 9.8, 0.060, 0.090, 0.100, 0.035),
-    "new_energy_storage":       (12, 14.6, 0.182, 0.040, 0.060, 0.035),
-    "drones_aviation_ground":   (5, 3.2, 0.100, 0.012, 0.080, 0.045),
-    "robotics":                 (8, 5.4, 0.100, 0.012, 0.070, 0.045),
-    "food_beverages":           (33, 21.3, 0.035, 0.060, 0.090, 0.012),
-    "other":                    (65, 45.8, 0.040, 0.080, 0.050, 0.015),
+    "new_energy_storage": (12, 14.6, 0.182, 0.040, 0.060, 0.035),
+    "drones_aviation_ground": (5, 3.2, 0.100, 0.012, 0.080, 0.045),
+    "robotics": (8, 5.4, 0.100, 0.012, 0.070, 0.045),
+    "food_beverages": (33, 21.3, 0.035, 0.060, 0.090, 0.012),
+    "other": (65, 45.8, 0.040, 0.080, 0.050, 0.015),
 }
 CLUSTER_WORDS = {
     "ev_motorcycle": ["汽车零部件", "摩托车", "新能源汽车", "车辆配件", "机车部件", "汽车电器", "动力科技"],
@@ -112,58 +123,168 @@ CLUSTER_WORDS = {
     "food_beverages": ["食品", "酒业", "饮品", "调味品", "农产品加工"],
     "other": ["建材", "纺织", "印刷", "木业", "塑胶", "包装", "机械", "陶瓷", "服饰", "家具"],
 }
-ZIHAO = ("鑫华宏泰盛隆达恒源通博瑞金锐祥丰昌顺德力美嘉佳天宇辉新兴凯腾远航科明世豪正建永安利和信诚"
-         "众联创益康宝福长春海川江山岳峰林森川晟昊卓越精工立图强志成汇聚合中胜浩铭启航鼎铖杰骏润泽")
+ZIHAO = (
+    "鑫华宏泰盛隆达恒源通博瑞金锐祥丰昌顺德力美嘉佳天宇辉新兴凯腾远航科明世豪正建永安利和信诚"
+    "众联创益康宝福长春海川江山岳峰林森川晟昊卓越精工立图强志成汇聚合中胜浩铭启航鼎铖杰骏润泽"
+)
 SUFFIXES = (["有限公司"] * 17) + ["股份有限公司", "股份有限公司", "有限责任公司"]
 
 # Dazu's parks (catalog names) with the clusters' preference, and the 2023 park output (亿元).
 DAZU_PARKS = ["双桥经开区", "大足工业园区", "大足高新区"]
 DAZU_PARK_OUTPUT_2023 = [227.8, 101.6, 82.5]  # 227.8 published (55.3% of 411.9); the split of the rest is sample
 DAZU_PARK_PREFERENCE = {  # 双桥, 工业园区(龙水), 高新区(万古)
-    "ev_motorcycle": (.55, .15, .30), "recycling_new_materials": (.80, .15, .05),
-    "modern_hardware": (.15, .75, .10), "smart_elevators": (.05, .10, .85), "strontium_salt": (.30, .10, .60),
-    "optoelectronics": (.75, .10, .15), "ic_sensors": (.60, .15, .25), "pharma_intermediates_tcm": (.30, .50, .20),
-    "new_energy_storage": (.65, .10, .25), "drones_aviation_ground": (.20, .20, .60), "robotics": (.30, .20, .50),
-    "food_beverages": (.25, .55, .20), "other": (.40, .40, .20),
+    "ev_motorcycle": (0.55, 0.15, 0.30),
+    "recycling_new_materials": (0.80, 0.15, 0.05),
+    "modern_hardware": (0.15, 0.75, 0.10),
+    "smart_elevators": (0.05, 0.10, 0.85),
+    "strontium_salt": (0.30, 0.10, 0.60),
+    "optoelectronics": (0.75, 0.10, 0.15),
+    "ic_sensors": (0.60, 0.15, 0.25),
+    "pharma_intermediates_tcm": (0.30, 0.50, 0.20),
+    "new_energy_storage": (0.65, 0.10, 0.25),
+    "drones_aviation_ground": (0.20, 0.20, 0.60),
+    "robotics": (0.30, 0.20, 0.50),
+    "food_beverages": (0.25, 0.55, 0.20),
+    "other": (0.40, 0.40, 0.20),
 }
 DAZU_NAME_PREFIXES = ["重庆", "重庆", "重庆", "重庆市大足区", "重庆大足", "大足"]
 
 # The rest of Chongqing: division code, name, weight (number of firms).
 CHONGQING = [
-    ("500101", "万州区", 3), ("500102", "涪陵区", 4), ("500103", "渝中区", 0.5), ("500104", "大渡口区", 1.5),
-    ("500105", "江北区", 2), ("500106", "沙坪坝区", 4), ("500107", "九龙坡区", 5), ("500108", "南岸区", 3),
-    ("500109", "北碚区", 4), ("500110", "綦江区", 3), ("500112", "渝北区", 7), ("500113", "巴南区", 4),
-    ("500114", "黔江区", 1), ("500115", "长寿区", 4), ("500116", "江津区", 6), ("500117", "合川区", 4),
-    ("500118", "永川区", 5), ("500119", "南川区", 1.5), ("500120", "璧山区", 5), ("500151", "铜梁区", 4),
-    ("500152", "潼南区", 3), ("500153", "荣昌区", 4), ("500154", "开州区", 2), ("500155", "梁平区", 2),
-    ("500156", "武隆区", 0.7), ("500229", "城口县", 0.3), ("500230", "丰都县", 1), ("500231", "垫江县", 1.5),
-    ("500233", "忠县", 1), ("500235", "云阳县", 1), ("500236", "奉节县", 0.8), ("500237", "巫山县", 0.5),
-    ("500238", "巫溪县", 0.3), ("500240", "石柱土家族自治县", 0.6), ("500241", "秀山土家族苗族自治县", 0.8),
-    ("500242", "酉阳土家族苗族自治县", 0.5), ("500243", "彭水苗族土家族自治县", 0.5),
+    ("500101", "万州区", 3),
+    ("500102", "涪陵区", 4),
+    ("500103", "渝中区", 0.5),
+    ("500104", "大渡口区", 1.5),
+    ("500105", "江北区", 2),
+    ("500106", "沙坪坝区", 4),
+    ("500107", "九龙坡区", 5),
+    ("500108", "南岸区", 3),
+    ("500109", "北碚区", 4),
+    ("500110", "綦江区", 3),
+    ("500112", "渝北区", 7),
+    ("500113", "巴南区", 4),
+    ("500114", "黔江区", 1),
+    ("500115", "长寿区", 4),
+    ("500116", "江津区", 6),
+    ("500117", "合川区", 4),
+    ("500118", "永川区", 5),
+    ("500119", "南川区", 1.5),
+    ("500120", "璧山区", 5),
+    ("500151", "铜梁区", 4),
+    ("500152", "潼南区", 3),
+    ("500153", "荣昌区", 4),
+    ("500154", "开州区", 2),
+    ("500155", "梁平区", 2),
+    ("500156", "武隆区", 0.7),
+    ("500229", "城口县", 0.3),
+    ("500230", "丰都县", 1),
+    ("500231", "垫江县", 1.5),
+    ("500233", "忠县", 1),
+    ("500235", "云阳县", 1),
+    ("500236", "奉节县", 0.8),
+    ("500237", "巫山县", 0.5),
+    ("500238", "巫溪县", 0.3),
+    ("500240", "石柱土家族自治县", 0.6),
+    ("500241", "秀山土家族苗族自治县", 0.8),
+    ("500242", "酉阳土家族苗族自治县", 0.5),
+    ("500243", "彭水苗族土家族自治县", 0.5),
 ]
 # The rest of China: the first four digits of the division code, the city, weight.
 CHINA = [
-    ("1101", "北京", 4), ("1201", "天津", 4), ("1301", "石家庄", 3), ("1302", "唐山", 3), ("1306", "保定", 3),
-    ("1401", "太原", 2), ("1501", "呼和浩特", 1), ("1502", "包头", 1), ("2101", "沈阳", 3), ("2102", "大连", 3),
-    ("2201", "长春", 2), ("2301", "哈尔滨", 2), ("3101", "上海", 8), ("3201", "南京", 4), ("3202", "无锡", 6),
-    ("3204", "常州", 5), ("3205", "苏州", 10), ("3206", "南通", 5), ("3210", "扬州", 3), ("3301", "杭州", 6),
-    ("3302", "宁波", 7), ("3303", "温州", 6), ("3304", "嘉兴", 4), ("3306", "绍兴", 4), ("3307", "金华", 4),
-    ("3310", "台州", 4), ("3401", "合肥", 4), ("3402", "芜湖", 2), ("3501", "福州", 3), ("3502", "厦门", 3),
-    ("3505", "泉州", 5), ("3601", "南昌", 3), ("3701", "济南", 4), ("3702", "青岛", 5), ("3706", "烟台", 3),
-    ("3707", "潍坊", 4), ("3713", "临沂", 3), ("4101", "郑州", 4), ("4103", "洛阳", 2), ("4201", "武汉", 5),
-    ("4205", "宜昌", 2), ("4206", "襄阳", 2), ("4301", "长沙", 4), ("4302", "株洲", 2), ("4401", "广州", 6),
-    ("4403", "深圳", 9), ("4404", "珠海", 2), ("4406", "佛山", 8), ("4413", "惠州", 3), ("4419", "东莞", 9),
-    ("4420", "中山", 4), ("4501", "南宁", 2), ("4502", "柳州", 2), ("4601", "海口", 0.5), ("5101", "成都", 6),
-    ("5106", "德阳", 2), ("5107", "绵阳", 2), ("5113", "南充", 1.5), ("5201", "贵阳", 2), ("5301", "昆明", 2),
-    ("5401", "拉萨", 0.2), ("6101", "西安", 4), ("6201", "兰州", 1), ("6301", "西宁", 0.5), ("6401", "银川", 0.7),
+    ("1101", "北京", 4),
+    ("1201", "天津", 4),
+    ("1301", "石家庄", 3),
+    ("1302", "唐山", 3),
+    ("1306", "保定", 3),
+    ("1401", "太原", 2),
+    ("1501", "呼和浩特", 1),
+    ("1502", "包头", 1),
+    ("2101", "沈阳", 3),
+    ("2102", "大连", 3),
+    ("2201", "长春", 2),
+    ("2301", "哈尔滨", 2),
+    ("3101", "上海", 8),
+    ("3201", "南京", 4),
+    ("3202", "无锡", 6),
+    ("3204", "常州", 5),
+    ("3205", "苏州", 10),
+    ("3206", "南通", 5),
+    ("3210", "扬州", 3),
+    ("3301", "杭州", 6),
+    ("3302", "宁波", 7),
+    ("3303", "温州", 6),
+    ("3304", "嘉兴", 4),
+    ("3306", "绍兴", 4),
+    ("3307", "金华", 4),
+    ("3310", "台州", 4),
+    ("3401", "合肥", 4),
+    ("3402", "芜湖", 2),
+    ("3501", "福州", 3),
+    ("3502", "厦门", 3),
+    ("3505", "泉州", 5),
+    ("3601", "南昌", 3),
+    ("3701", "济南", 4),
+    ("3702", "青岛", 5),
+    ("3706", "烟台", 3),
+    ("3707", "潍坊", 4),
+    ("3713", "临沂", 3),
+    ("4101", "郑州", 4),
+    ("4103", "洛阳", 2),
+    ("4201", "武汉", 5),
+    ("4205", "宜昌", 2),
+    ("4206", "襄阳", 2),
+    ("4301", "长沙", 4),
+    ("4302", "株洲", 2),
+    ("4401", "广州", 6),
+    ("4403", "深圳", 9),
+    ("4404", "珠海", 2),
+    ("4406", "佛山", 8),
+    ("4413", "惠州", 3),
+    ("4419", "东莞", 9),
+    ("4420", "中山", 4),
+    ("4501", "南宁", 2),
+    ("4502", "柳州", 2),
+    ("4601", "海口", 0.5),
+    ("5101", "成都", 6),
+    ("5106", "德阳", 2),
+    ("5107", "绵阳", 2),
+    ("5113", "南充", 1.5),
+    ("5201", "贵阳", 2),
+    ("5301", "昆明", 2),
+    ("5401", "拉萨", 0.2),
+    ("6101", "西安", 4),
+    ("6201", "兰州", 1),
+    ("6301", "西宁", 0.5),
+    ("6401", "银川", 0.7),
     ("6501", "乌鲁木齐", 1),
 ]
-PARK_TEMPLATES = ["{}经济技术开发区", "{}高新技术产业开发区", "{}工业园区", "{}新材料产业园", "{}智能制造产业园",
-                  "{}临港产业园", "{}综合保税区", "{}经开区", "{}高新区"]
+PARK_TEMPLATES = [
+    "{}经济技术开发区",
+    "{}高新技术产业开发区",
+    "{}工业园区",
+    "{}新材料产业园",
+    "{}智能制造产业园",
+    "{}临港产业园",
+    "{}综合保税区",
+    "{}经开区",
+    "{}高新区",
+]
 
 # Spring Festival (春节) dates, for the production dip around it.
-SPRING_FESTIVAL = {2019: (2, 5), 2020: (1, 25), 2021: (2, 12), 2022: (2, 1), 2023: (1, 22), 2024: (2, 10),
-                   2025: (1, 29), 2026: (2, 17), 2027: (2, 6), 2028: (1, 26), 2029: (2, 13), 2030: (2, 3)}
+SPRING_FESTIVAL = {
+    2019: (2, 5),
+    2020: (1, 25),
+    2021: (2, 12),
+    2022: (2, 1),
+    2023: (1, 22),
+    2024: (2, 10),
+    2025: (1, 29),
+    2026: (2, 17),
+    2027: (2, 6),
+    2028: (1, 26),
+    2029: (2, 13),
+    2030: (2, 3),
+}
 # Shape of a year without the festival (June and November pushes, October holiday, year-end high).
 BASE_SEASON = np.array([1.00, 1.00, 1.00, 0.97, 1.00, 1.06, 0.95, 0.96, 1.04, 0.96, 1.05, 1.25])
 FOOD_SEASON = np.array([1.10, 1.00, 0.95, 0.92, 0.95, 0.97, 0.92, 0.98, 1.15, 1.03, 1.00, 1.15])
@@ -231,25 +352,26 @@ def season_factors(year: int) -> np.ndarray:
 @dataclass
 class Firms:
     """The static attributes of a layer's firms (arrays of length n)."""
-    code: np.ndarray          # object: credit codes
-    name: np.ndarray          # object
-    park_names: np.ndarray    # object: the layer's park names
-    park0: np.ndarray         # int index into park_names
+
+    code: np.ndarray  # object: credit codes
+    name: np.ndarray  # object
+    park_names: np.ndarray  # object: the layer's park names
+    park0: np.ndarray  # int index into park_names
     park1: np.ndarray
-    cluster0: np.ndarray      # int index into the cluster list
+    cluster0: np.ndarray  # int index into the cluster list
     cluster1: np.ndarray
-    move_t: np.ndarray        # month index of the park/cluster change (large when none)
+    move_t: np.ndarray  # month index of the park/cluster change (large when none)
     first_t: np.ndarray
     last_t: np.ndarray
-    base: np.ndarray          # monthly output level at t = 0 before seasonality (万元)
+    base: np.ndarray  # monthly output level at t = 0 before seasonality (万元)
     growth: np.ndarray
     sigma: np.ndarray
     rev_ratio: np.ndarray
     margin: np.ndarray
     tax_rate: np.ndarray
     rd_rate: np.ndarray
-    energy: np.ndarray        # tce per 万元 output
-    employees: np.ndarray     # at t = 0
+    energy: np.ndarray  # tce per 万元 output
+    employees: np.ndarray  # at t = 0
     land_mu: np.ndarray
     extra: dict = field(default_factory=dict)
 
@@ -311,8 +433,9 @@ def org_codes(rng: np.random.Generator, n: int, taken: set[str]) -> np.ndarray:
 
 def credit_codes(divisions: np.ndarray, orgs: np.ndarray) -> np.ndarray:
     """'91' (enterprise, company) + division + organisation code + GB 32100-2015 check character."""
-    return np.array([first + check_character(first) for first in ("91" + divisions.astype(object) + orgs)],
-                    dtype=object)
+    return np.array(
+        [first + check_character(first) for first in ("91" + divisions.astype(object) + orgs)], dtype=object
+    )
 
 
 def pick(rng: np.random.Generator, weights, n: int) -> np.ndarray:
@@ -325,8 +448,9 @@ def pareto_sizes(rng: np.random.Generator, n: int, alpha: float, cap: float) -> 
     return np.minimum(2000.0 * (1.0 - rng.random(n)) ** (-1.0 / alpha), cap)
 
 
-def firm_names(rng, n, prefixes: np.ndarray, cluster: np.ndarray, cluster_codes: list[str],
-               taken: set[str]) -> np.ndarray:
+def firm_names(
+    rng, n, prefixes: np.ndarray, cluster: np.ndarray, cluster_codes: list[str], taken: set[str]
+) -> np.ndarray:
     zihao = np.array(list(ZIHAO), dtype=object)
     suffix = np.array(SUFFIXES, dtype=object)
     words = {c: np.array(CLUSTER_WORDS[c], dtype=object) for c in cluster_codes}
@@ -356,8 +480,9 @@ def firm_names(rng, n, prefixes: np.ndarray, cluster: np.ndarray, cluster_codes:
     return names
 
 
-def make_layer(layer: Layer, seed: int, cluster_codes: list[str], taken_codes: set[str],
-               taken_names: set[str]) -> Firms:
+def make_layer(
+    layer: Layer, seed: int, cluster_codes: list[str], taken_codes: set[str], taken_names: set[str]
+) -> Firms:
     rng = np.random.default_rng([seed, layer.layer_id, 0])
     n = layer.n_firms
     n_clusters = len(cluster_codes)
@@ -380,7 +505,9 @@ def make_layer(layer: Layer, seed: int, cluster_codes: list[str], taken_codes: s
             region = pick(rng, [w for *_, w in regions], n)
             region_div = np.array([code for code, *_ in regions], dtype=object)
             divisions = region_div[region]
-            short = [re.sub(r"(土家族苗族自治县|苗族土家族自治县|土家族自治县|区|县)$", "", name) for _, name, _ in regions]
+            short = [
+                re.sub(r"(土家族苗族自治县|苗族土家族自治县|土家族自治县|区|县)$", "", name) for _, name, _ in regions
+            ]
             short = [s if len(s) > 1 else name for s, (_, name, _) in zip(short, regions)]
             prefixes = np.where(rng.random(n) < 0.5, "重庆", "重庆" + np.array(short, dtype=object)[region])
             prefixes = prefixes.astype(object)
@@ -410,8 +537,9 @@ def make_layer(layer: Layer, seed: int, cluster_codes: list[str], taken_codes: s
             park_of_region.append(np.arange(len(park_list), len(park_list) + len(names)))
             park_list.extend(names)
         park_names = np.array(park_list, dtype=object)
-        park = np.array([park_of_region[r][i % len(park_of_region[r])] for r, i in
-                         zip(region, rng.integers(0, 1000, n))])
+        park = np.array(
+            [park_of_region[r][i % len(park_of_region[r])] for r, i in zip(region, rng.integers(0, 1000, n))]
+        )
 
     orgs = org_codes(rng, n, set())
     codes = credit_codes(divisions, orgs)
@@ -422,8 +550,9 @@ def make_layer(layer: Layer, seed: int, cluster_codes: list[str], taken_codes: s
     first_t = np.full(n, -NEVER)
     last_t = np.full(n, NEVER)
     entrants = rng.random(n) < 0.04
-    first_t[entrants] = np.where(rng.random(entrants.sum()) < 0.6, 12, rng.choice(
-        [t for t in range(1, 23) if t != 12], entrants.sum()))
+    first_t[entrants] = np.where(
+        rng.random(entrants.sum()) < 0.6, 12, rng.choice([t for t in range(1, 23) if t != 12], entrants.sum())
+    )
     annual[entrants] = pareto_sizes(rng, int(entrants.sum()), alpha=2.0, cap=200_000.0)
     small = ~entrants & (annual < np.quantile(annual, 0.5))
     exits = small & (rng.random(n) < 0.04)
@@ -451,18 +580,51 @@ def make_layer(layer: Layer, seed: int, cluster_codes: list[str], taken_codes: s
     rd_rate = np.clip(rd_centre * np.exp(rng.normal(0, 0.35, n)), 0.01, 0.05)
     energy = np.array([CLUSTER_PARAMS[c][3] for c in cluster_codes])[cluster] * np.exp(rng.normal(0, 0.35, n))
     firms = Firms(
-        code=codes, name=names, park_names=park_names, park0=park, park1=park1, cluster0=cluster,
-        cluster1=cluster1, move_t=move_t, first_t=first_t, last_t=last_t,
-        base=annual / 12.0, growth=growth, sigma=0.04 + 0.10 * rng.random(n),
-        rev_ratio=np.clip(rng.normal(0.95, 0.05, n), 0.75, 1.10), margin=margin,
-        tax_rate=np.clip(0.032 * np.exp(rng.normal(0, 0.35, n)), 0.008, 0.08), rd_rate=rd_rate, energy=energy,
-        employees=np.zeros(n), land_mu=np.zeros(n),
-        extra={"productivity": 80.0 * np.exp(rng.normal(0, 0.4, n)),   # 万元 output per employee and year
-               "output_per_mu": 300.0 * np.exp(rng.normal(0, 0.45, n))},  # 万元 output per 亩 and year
+        code=codes,
+        name=names,
+        park_names=park_names,
+        park0=park,
+        park1=park1,
+        cluster0=cluster,
+        cluster1=cluster1,
+        move_t=move_t,
+        first_t=first_t,
+        last_t=last_t,
+        base=annual / 12.0,
+        growth=growth,
+        sigma=0.04 + 0.10 * rng.random(n),
+        rev_ratio=np.clip(rng.normal(0.95, 0.05, n), 0.75, 1.10),
+        margin=margin,
+        tax_rate=np.clip(0.032 * np.exp(rng.normal(0, 0.35, n)), 0.008, 0.08),
+        rd_rate=rd_rate,
+        energy=energy,
+        employees=np.zeros(n),
+        land_mu=np.zeros(n),
+        extra={
+            "productivity": 80.0 * np.exp(rng.normal(0, 0.4, n)),  # 万元 output per employee and year
+            "output_per_mu": 300.0 * np.exp(rng.normal(0, 0.45, n)),
+        },  # 万元 output per 亩 and year
     )
     order = np.argsort(codes.astype(str), kind="stable")  # files list firms by credit code
-    for name in ("code", "name", "park0", "park1", "cluster0", "cluster1", "move_t", "first_t", "last_t", "base",
-                 "growth", "sigma", "rev_ratio", "margin", "tax_rate", "rd_rate", "energy"):
+    for name in (
+        "code",
+        "name",
+        "park0",
+        "park1",
+        "cluster0",
+        "cluster1",
+        "move_t",
+        "first_t",
+        "last_t",
+        "base",
+        "growth",
+        "sigma",
+        "rev_ratio",
+        "margin",
+        "tax_rate",
+        "rd_rate",
+        "energy",
+    ):
         setattr(firms, name, getattr(firms, name)[order])
     firms.extra = {key: value[order] for key, value in firms.extra.items()}
     if layer.key == "district":
@@ -476,8 +638,9 @@ def make_layer(layer: Layer, seed: int, cluster_codes: list[str], taken_codes: s
 # ---------------------------------------------------------------------------------------------
 # One month
 # ---------------------------------------------------------------------------------------------
-def month_values(firms: Firms, seed: int, layer: Layer, year: int, month: int, seasons: np.ndarray,
-                 food: int) -> dict[str, np.ndarray]:
+def month_values(
+    firms: Firms, seed: int, layer: Layer, year: int, month: int, seasons: np.ndarray, food: int
+) -> dict[str, np.ndarray]:
     """All firms' values for one month (inactive firms included; callers filter by 'active').
 
     Amounts are in 0.01万元 (integers); energy in 0.01 tce."""
@@ -490,20 +653,25 @@ def month_values(firms: Firms, seed: int, layer: Layer, year: int, month: int, s
     park = np.where(moved, firms.park1, firms.park0)
     season = np.where(firms.cluster0 == food, seasons[1, month - 1], seasons[0, month - 1])
     level = firms.base * (1.0 + firms.growth) ** (t / 12.0)
-    output = level * season * np.exp(firms.sigma * z[0] - firms.sigma ** 2 / 2)
+    output = level * season * np.exp(firms.sigma * z[0] - firms.sigma**2 / 2)
     revenue = output * firms.rev_ratio * np.exp(0.03 * z[1])
     profit = revenue * (firms.margin + 0.025 * z[2] - (0.03 if month == 2 else 0.0))
     tax = revenue * firms.tax_rate * TAX_QUARTER[month - 1] * np.exp(0.25 * z[3] - 0.03125)
     rd = revenue * firms.rd_rate * (1.3 if month == 12 else 0.97) * np.exp(0.2 * z[4] - 0.02)
     energy = output * firms.energy * np.exp(0.05 * z[5])
-    employees = firms.employees * (1.0 + firms.growth) ** (t / 24.0) * (0.98 if month == 2 else 1.0) \
-        * (1 + 0.01 * z[6])
-    cents = lambda x: np.rint(x * 100).astype(np.int64)  # noqa: E731
+    employees = firms.employees * (1.0 + firms.growth) ** (t / 24.0) * (0.98 if month == 2 else 1.0) * (1 + 0.01 * z[6])
+    cents = lambda x: np.rint(x * 100).astype(np.int64)
     return {
         "active": (t >= firms.first_t) & (t <= firms.last_t),
-        "cluster": cluster, "park": park,
-        "output": cents(output), "revenue": cents(revenue), "profit": cents(profit), "tax": cents(tax),
-        "energy": cents(energy), "rd": cents(rd), "employees": np.maximum(1, np.rint(employees)).astype(np.int64),
+        "cluster": cluster,
+        "park": park,
+        "output": cents(output),
+        "revenue": cents(revenue),
+        "profit": cents(profit),
+        "tax": cents(tax),
+        "energy": cents(energy),
+        "rd": cents(rd),
+        "employees": np.maximum(1, np.rint(employees)).astype(np.int64),
     }
 
 
@@ -554,8 +722,9 @@ def build_firms(scale: str, seed: int) -> list[tuple[Layer, Firms]]:
     return out
 
 
-def month_frame(layers, seed: int, year: int, month: int, ytd: list[np.ndarray], cluster_names: np.ndarray,
-                food: int) -> pd.DataFrame:
+def month_frame(
+    layers, seed: int, year: int, month: int, ytd: list[np.ndarray], cluster_names: np.ndarray, food: int
+) -> pd.DataFrame:
     """The rows of one month for all layers; updates the running YTD (0.01万元) per layer."""
     seasons = season_factors(year)
     parts = []
@@ -565,17 +734,26 @@ def month_frame(layers, seed: int, year: int, month: int, ytd: list[np.ndarray],
         if month == 1:
             ytd[k][:] = 0
         ytd[k] += np.where(active, v["output"], 0)
-        parts.append(pd.DataFrame({
-            "统一社会信用代码": firms.code[active],
-            "企业名称": firms.name[active],
-            "所属园区": firms.park_names[v["park"][active]],
-            "产业集群": cluster_names[v["cluster"][active]],
-            "报告期": f"{year:04d}-{month:02d}",
-            "output": v["output"][active], "ytd": ytd[k][active].copy(), "revenue": v["revenue"][active],
-            "profit": v["profit"][active], "tax": v["tax"][active], "energy": v["energy"][active],
-            "rd": v["rd"][active], "从业人员(人)": v["employees"][active],
-            "land": np.rint(firms.land_mu[active] * 100).astype(np.int64),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "统一社会信用代码": firms.code[active],
+                    "企业名称": firms.name[active],
+                    "所属园区": firms.park_names[v["park"][active]],
+                    "产业集群": cluster_names[v["cluster"][active]],
+                    "报告期": f"{year:04d}-{month:02d}",
+                    "output": v["output"][active],
+                    "ytd": ytd[k][active].copy(),
+                    "revenue": v["revenue"][active],
+                    "profit": v["profit"][active],
+                    "tax": v["tax"][active],
+                    "energy": v["energy"][active],
+                    "rd": v["rd"][active],
+                    "从业人员(人)": v["employees"][active],
+                    "land": np.rint(firms.land_mu[active] * 100).astype(np.int64),
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
@@ -625,8 +803,15 @@ def write_file(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, path: Path, 
     con.unregister("month_frame")
 
 
-def generate(scale: str, out: Path, months: str = DEFAULT_MONTHS, fmt: str | None = None, bad_rows: int = 0,
-             seed: int = DEFAULT_SEED, log=None) -> list[Path]:
+def generate(
+    scale: str,
+    out: Path,
+    months: str = DEFAULT_MONTHS,
+    fmt: str | None = None,
+    bad_rows: int = 0,
+    seed: int = DEFAULT_SEED,
+    log=None,
+) -> list[Path]:
     """Writes one file per month of the range into out; returns the paths."""
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}")
@@ -665,24 +850,44 @@ def generate(scale: str, out: Path, months: str = DEFAULT_MONTHS, fmt: str | Non
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", choices=list(SCALES), default="district",
-                        help="district ≈ 400 firms, city ≈ 7,500, national ≈ 500,000")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--scale",
+        choices=list(SCALES),
+        default="district",
+        help="district ≈ 400 firms, city ≈ 7,500, national ≈ 500,000",
+    )
     parser.add_argument("--out", type=Path, required=True, help="folder for the monthly files")
     parser.add_argument("--months", default=DEFAULT_MONTHS, help="e.g. 2023-01:2024-12 (default) or 2024-06")
-    parser.add_argument("--format", choices=["csv", "parquet"], default=None,
-                        help="csv (UTF-8 with BOM) or parquet; default csv for district, parquet otherwise")
-    parser.add_argument("--bad-rows", type=int, default=0,
-                        help="spoil N rows of the last month (wrong check character / negative output)")
+    parser.add_argument(
+        "--format",
+        choices=["csv", "parquet"],
+        default=None,
+        help="csv (UTF-8 with BOM) or parquet; default csv for district, parquet otherwise",
+    )
+    parser.add_argument(
+        "--bad-rows",
+        type=int,
+        default=0,
+        help="spoil N rows of the last month (wrong check character / negative output)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     if args.bad_rows < 0:
         parser.error("--bad-rows must not be negative")
     try:
-        paths = generate(args.scale, args.out, args.months, args.format, args.bad_rows, args.seed,
-                         log=None if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True)))
+        paths = generate(
+            args.scale,
+            args.out,
+            args.months,
+            args.format,
+            args.bad_rows,
+            args.seed,
+            log=None if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True)),
+        )
     except ValueError as exc:
         parser.error(str(exc))
     print(f"wrote {len(paths)} files to {args.out}")

@@ -1,4 +1,5 @@
 """Submissions built the way departments fill the template, for tests."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,15 +7,34 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+
 from dagster_project.settings import REPO_ROOT
 
 SAMPLE_INBOX = REPO_ROOT / "sources" / "inbox"
-INDICATOR_HEADER = ["序号", "指标名称", "统计范围", "产业集群", "期间", "数据类型", "目标要求", "数值", "单位", "比较基期", "说明"]
+INDICATOR_HEADER = [
+    "序号",
+    "指标名称",
+    "统计范围",
+    "产业集群",
+    "期间",
+    "数据类型",
+    "目标要求",
+    "数值",
+    "单位",
+    "比较基期",
+    "说明",
+]
 
 
-def write_workbook(path: Path, cover: dict, rows: list[list], header: list[str] = INDICATOR_HEADER,
-                   title: str | None = None, cluster_rows: list[list] | None = None,
-                   cluster_header: list[str] | None = None) -> Path:
+def write_workbook(
+    path: Path,
+    cover: dict,
+    rows: list[list],
+    header: list[str] = INDICATOR_HEADER,
+    title: str | None = None,
+    cluster_rows: list[list] | None = None,
+    cluster_header: list[str] | None = None,
+) -> Path:
     """A submission as a department fills the template."""
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -37,8 +57,9 @@ def write_workbook(path: Path, cover: dict, rows: list[list], header: list[str] 
     return path
 
 
-def indicator_row(name, value, unit, area="全区", kind="实绩", period=None, strength=None, cluster=None,
-                  base=None, note=None) -> list:
+def indicator_row(
+    name, value, unit, area="全区", kind="实绩", period=None, strength=None, cluster=None, base=None, note=None
+) -> list:
     return [None, name, area, cluster, period, kind, strength, value, unit, base, note]
 
 

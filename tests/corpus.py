@@ -22,8 +22,13 @@ GOOD_ROWS = [indicator_row("新增规模以上工业企业", 20, "家"), indicat
 INDICATOR_PART = "xl/worksheets/sheet2.xml"  # openpyxl writes 封面 first, 指标 second
 
 
-def good_workbook(path: Path, department: str = "区经济信息委", period: str = "2024年1-6月",
-                  sent: dt.date = dt.date(2024, 7, 15), rows: list[list] | None = None) -> Path:
+def good_workbook(
+    path: Path,
+    department: str = "区经济信息委",
+    period: str = "2024年1-6月",
+    sent: dt.date = dt.date(2024, 7, 15),
+    rows: list[list] | None = None,
+) -> Path:
     return write_workbook(path, cover(department, period, sent), rows or GOOD_ROWS)
 
 
@@ -38,6 +43,7 @@ def rewrite_member(path: Path, member: str, change) -> Path:
 
 
 # --- damaged ------------------------------------------------------------------------------------
+
 
 def raw_ampersand(path: Path) -> Path:
     """An "export to Excel" feature that writes text without escaping it: 研发&创新 in the sheet XML."""
@@ -69,20 +75,24 @@ def cut_off(path: Path) -> Path:
 def long_field_csv(path: Path, length: int = 300_000) -> Path:
     """A CSV whose 说明 holds one very long text (beyond csv's default field limit of 128 KiB)."""
     head = "指标名称,统计范围,数据类型,数值,单位,说明,报送单位,报告期\n"
-    rows = (f"技术合同成交额,全区,实绩,5.35,亿元,\"{'长' * length}\",区科技局,2024年1-6月\n"
-            "工业投资增速,全区,实绩,12.5,%,,区科技局,2024年1-6月\n")
+    rows = (
+        f"技术合同成交额,全区,实绩,5.35,亿元,\"{'长' * length}\",区科技局,2024年1-6月\n"
+        "工业投资增速,全区,实绩,12.5,%,,区科技局,2024年1-6月\n"
+    )
     path.write_bytes((head + rows).encode("utf-8-sig"))
     return path
 
 
 def html_as_xls(path: Path) -> Path:
     """What web systems' "export to Excel" often saves: an HTML table named .xls."""
-    path.write_text("<html><body><table><tr><td>指标名称</td><td>数值</td></tr></table></body></html>",
-                    encoding="utf-8")
+    path.write_text(
+        "<html><body><table><tr><td>指标名称</td><td>数值</td></tr></table></body></html>", encoding="utf-8"
+    )
     return path
 
 
 # --- costly -------------------------------------------------------------------------------------
+
 
 def inflating_workbook(path: Path, inflated_bytes: int, repetitive: bool = False) -> Path:
     """A small workbook whose sheet XML inflates to inflated_bytes: rows of formatted empty cells (written as
@@ -101,9 +111,13 @@ def inflating_workbook(path: Path, inflated_bytes: int, repetitive: bool = False
                 member.write(head)
                 written, number = len(data), 1000
                 while written < inflated_bytes:
-                    block = (b'<row><c s="0"/></row>' * 10_000 if repetitive else
-                             b"".join(b'<row r="%d"><c r="A%d" s="0"/></row>' % (n, n)
-                                      for n in range(number, number + 10_000)))
+                    block = (
+                        b'<row><c s="0"/></row>' * 10_000
+                        if repetitive
+                        else b"".join(
+                            b'<row r="%d"><c r="A%d" s="0"/></row>' % (n, n) for n in range(number, number + 10_000)
+                        )
+                    )
                     member.write(block)
                     written += len(block)
                     number += 10_000
@@ -138,11 +152,14 @@ def many_rows_csv(path: Path, rows: int) -> Path:
 
 # --- Excel habits ---------------------------------------------------------------------------------
 
+
 def merged_scope(path: Path) -> Path:
     """统计范围 and 数据类型 typed once and merged down their columns, as people lay out a report."""
-    rows = [indicator_row("规上工业总产值", "120", "亿元", area="双桥经开区"),
-            indicator_row("工业投资增速", "9.5", "%", area=None, kind=None),
-            indicator_row("新增规模以上工业企业", "6", "家", area=None, kind=None)]
+    rows = [
+        indicator_row("规上工业总产值", "120", "亿元", area="双桥经开区"),
+        indicator_row("工业投资增速", "9.5", "%", area=None, kind=None),
+        indicator_row("新增规模以上工业企业", "6", "家", area=None, kind=None),
+    ]
     write_workbook(path, cover(), rows)
     wb = openpyxl.load_workbook(path)
     sheet = wb["指标"]
@@ -152,8 +169,9 @@ def merged_scope(path: Path) -> Path:
     return path
 
 
-def formula_workbook(path: Path, column: str, formula: str = "=1+1", saved: str | None = None,
-                     value_type: str | None = None) -> Path:
+def formula_workbook(
+    path: Path, column: str, formula: str = "=1+1", saved: str | None = None, value_type: str | None = None
+) -> Path:
     """A formula in one cell of the first data row (column: a header of the template). saved: the result as
     Excel would have saved it, or None as a program that never calculates leaves it."""
     good_workbook(path, rows=[indicator_row("技术合同成交额", "5", "亿元", cluster="汽摩", note="示例"), *GOOD_ROWS])
@@ -166,10 +184,25 @@ def formula_workbook(path: Path, column: str, formula: str = "=1+1", saved: str 
     kind = f' t="{value_type}"' if value_type else ""
 
     def with_result(xml: bytes) -> bytes:
-        cell = re.compile(rb'<c r="' + ref.encode() + rb'"[^>]*>(<f>.*?</f>)<v\s*/>|<c r="' + ref.encode()
-                          + rb'"[^>]*>(<f>.*?</f>)<v></v>')
-        return cell.sub(lambda m: b'<c r="' + ref.encode() + b'"' + kind.encode() + b">"
-                        + (m.group(1) or m.group(2)) + b"<v>" + saved.encode() + b"</v>", xml)
+        cell = re.compile(
+            rb'<c r="'
+            + ref.encode()
+            + rb'"[^>]*>(<f>.*?</f>)<v\s*/>|<c r="'
+            + ref.encode()
+            + rb'"[^>]*>(<f>.*?</f>)<v></v>'
+        )
+        return cell.sub(
+            lambda m: b'<c r="'
+            + ref.encode()
+            + b'"'
+            + kind.encode()
+            + b">"
+            + (m.group(1) or m.group(2))
+            + b"<v>"
+            + saved.encode()
+            + b"</v>",
+            xml,
+        )
 
     return rewrite_member(path, INDICATOR_PART, with_result)
 
@@ -206,9 +239,13 @@ def legacy_xls(path: Path, rows: list[list] | None = None, merge_scope: bool = F
 
 
 def minus_signs(path: Path) -> Path:
-    rows = [indicator_row("技改投资增长", "−5.2", "%"), indicator_row("工业投资增速", "–3", "%"),
-            indicator_row("税收增长", "—1.5", "%"), indicator_row("工业实缴税金增长", "－2", "%"),
-            indicator_row("新增规模以上工业企业", "1—2", "家")]
+    rows = [
+        indicator_row("技改投资增长", "−5.2", "%"),
+        indicator_row("工业投资增速", "–3", "%"),
+        indicator_row("税收增长", "—1.5", "%"),
+        indicator_row("工业实缴税金增长", "－2", "%"),
+        indicator_row("新增规模以上工业企业", "1—2", "家"),
+    ]
     return write_workbook(path, cover(), rows)
 
 
@@ -216,12 +253,18 @@ def write_corpus(folder: Path) -> list[Path]:
     """Every kind of file above, at the sizes a department could send (for make bench)."""
     folder.mkdir(parents=True, exist_ok=True)
     return [
-        raw_ampersand(folder / "未转义的与号.xlsx"), damaged_stream(folder / "压缩流损坏.xlsx"),
-        cut_off(folder / "传输中断.xlsx"), long_field_csv(folder / "超长字段.csv"),
+        raw_ampersand(folder / "未转义的与号.xlsx"),
+        damaged_stream(folder / "压缩流损坏.xlsx"),
+        cut_off(folder / "传输中断.xlsx"),
+        long_field_csv(folder / "超长字段.csv"),
         inflating_workbook(folder / "解压炸弹.xlsx", 500 * 1024 * 1024),
-        stray_cell(folder / "远处格式单元格.xlsx"), stray_cell(folder / "最后一行.xlsx", column=1),
-        merged_scope(folder / "合并单元格.xlsx"), formula_workbook(folder / "公式未计算.xlsx", "数值"),
-        legacy_xls(folder / "旧版工作簿.xls"), minus_signs(folder / "负号.xlsx"), html_as_xls(folder / "网页导出.xls"),
+        stray_cell(folder / "远处格式单元格.xlsx"),
+        stray_cell(folder / "最后一行.xlsx", column=1),
+        merged_scope(folder / "合并单元格.xlsx"),
+        formula_workbook(folder / "公式未计算.xlsx", "数值"),
+        legacy_xls(folder / "旧版工作簿.xls"),
+        minus_signs(folder / "负号.xlsx"),
+        html_as_xls(folder / "网页导出.xls"),
     ]
 
 

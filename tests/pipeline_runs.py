@@ -14,7 +14,6 @@ import duckdb
 RUN_TIMESTAMPS = {"loaded_at", "received_at", "first_accepted_at"}
 
 
-
 def mart_keys() -> dict[str, str]:
     """Every mart and its primary key, from the tests dbt runs on it (dbt/target/manifest.json): the order a
     snapshot reads rows in. A unique combination is the key where there is one (dim_enterprise's unique

@@ -42,6 +42,6 @@ def listening_addresses(port: int) -> set[str]:
             if state != "0A" or int(local_port, 16) != port:  # 0A: LISTEN
                 continue
             raw = bytes.fromhex(address)  # 32-bit words in host (little-endian) order
-            words = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+            words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
             addresses.add(str(ipaddress.ip_address(words)))
     return addresses

@@ -10,6 +10,7 @@ import time
 
 import duckdb
 
+
 def main() -> None:
     warehouse, stop_file, out, *rest = sys.argv[1:]
     deadline = time.monotonic() + (float(rest[0]) if rest else 600)
@@ -23,12 +24,17 @@ def main() -> None:
         try:
             con = duckdb.connect(warehouse, read_only=True)
             try:
-                marts = [t for (t,) in con.execute("select table_name from information_schema.tables "
-                                                   "where table_schema = 'marts' order by 1").fetchall()]
+                marts = [
+                    t
+                    for (t,) in con.execute(
+                        "select table_name from information_schema.tables " "where table_schema = 'marts' order by 1"
+                    ).fetchall()
+                ]
                 state = {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in marts}
                 state["shares_ok"] = con.execute(
                     "select coalesce(bool_and(abs(s - 1) < 1e-9), true) from (select sum(share_of_area_total) s "
-                    "from marts.fct_cluster_output group by area_code, period_code)").fetchone()[0]
+                    "from marts.fct_cluster_output group by area_code, period_code)"
+                ).fetchone()[0]
             finally:
                 con.close()
             states.append(state)

@@ -49,8 +49,14 @@ class Server:
             env["DAZU_BI_ADMIN_PASSWORD"] = password
         self.started = time.monotonic()
         with open(self.log, "w") as out:
-            self.process = subprocess.Popen(["make", "--no-print-directory", "bi"], cwd=REPO_ROOT, env=env,
-                                            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                ["make", "--no-print-directory", "bi"],
+                cwd=REPO_ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         while READY not in self.output():
             assert self.process.poll() is None, self.output()[-3000:]
             assert time.monotonic() - self.started < 300, "make bi did not get ready in 300 s"
@@ -129,8 +135,19 @@ def test_every_dashboard_renders_in_chromium_without_a_chart_error(superset):
     server = superset["server"]
     expected = {slug: len(charts) for slug, charts in _dashboards(server.session(PASSWORD), server.url).items()}
     shots = Path(os.environ.get("DAZU_SCREENSHOT_DIR") or superset["root"] / "screenshots")
-    out = subprocess.run([str(BI_PYTHON), str(REPO_ROOT / "bi" / "superset" / "browser_check.py"), server.url,
-                          PASSWORD, str(shots), *SLUGS], capture_output=True, text=True, timeout=600)
+    out = subprocess.run(
+        [
+            str(BI_PYTHON),
+            str(REPO_ROOT / "bi" / "superset" / "browser_check.py"),
+            server.url,
+            PASSWORD,
+            str(shots),
+            *SLUGS,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     for slug in SLUGS:
@@ -151,8 +168,11 @@ def test_the_warehouse_is_read_only_and_a_new_one_shows_without_a_restart(supers
     assert len(databases) == 1
     database = session.get(f"{server.url}/api/v1/database/{databases[0]['id']}/connection", timeout=30).json()["result"]
     assert database["sqlalchemy_uri"].endswith(f"{root / 'data' / 'warehouse.duckdb'}?access_mode=read_only")
-    files = next(c for c in _dashboards(session, server.url)["dazu-reporting-quality"]
-                 if c["slice_name"].startswith("报送文件与审核报告"))
+    files = next(
+        c
+        for c in _dashboards(session, server.url)["dazu-reporting-quality"]
+        if c["slice_name"].startswith("报送文件与审核报告")
+    )
     before = _chart_rows(session, server.url, files["id"])
     write_workbook(root / "inbox" / "h1.xlsx", cover(period="2024年1-6月"), [indicator_row("工业投资增速", "9", "%")])
     run_nightly(root / "inbox", root / "data")

@@ -74,10 +74,18 @@ def test_charts_name_only_columns_and_metrics_of_their_dataset():
 
 
 def test_dashboards_show_every_chart_once_and_the_issue_asks_for_four():
-    assert set(DASHBOARDS) == {"dazu-246-clusters", "dazu-target-progress", "dazu-reporting-quality",
-                               "dazu-mu-efficiency"}
-    shown = [meta["meta"]["uuid"] for d in DASHBOARDS.values() for meta in d["position"].values()
-             if isinstance(meta, dict) and meta.get("type") == "CHART"]
+    assert set(DASHBOARDS) == {
+        "dazu-246-clusters",
+        "dazu-target-progress",
+        "dazu-reporting-quality",
+        "dazu-mu-efficiency",
+    }
+    shown = [
+        meta["meta"]["uuid"]
+        for d in DASHBOARDS.values()
+        for meta in d["position"].values()
+        if isinstance(meta, dict) and meta.get("type") == "CHART"
+    ]
     assert sorted(shown) == sorted(CHARTS), "every chart on exactly one dashboard, and none missing"
 
 
@@ -108,11 +116,24 @@ def test_the_pack_holds_no_connection_and_the_bundle_fills_it_in():
 
 
 def test_query_context_of_a_raw_table_lists_rows_and_of_a_bar_groups_them():
-    raw = query_context({"viz_type": "table", "query_mode": "raw", "all_columns": ["a", "b"],
-                         "order_by_cols": ['["b", false]'], "adhoc_filters": [
-                             {"expressionType": "SQL", "clause": "WHERE", "sqlExpression": "x > 1"}]})
+    raw = query_context(
+        {
+            "viz_type": "table",
+            "query_mode": "raw",
+            "all_columns": ["a", "b"],
+            "order_by_cols": ['["b", false]'],
+            "adhoc_filters": [{"expressionType": "SQL", "clause": "WHERE", "sqlExpression": "x > 1"}],
+        }
+    )
     assert raw["queries"][0]["metrics"] is None and raw["queries"][0]["orderby"] == [["b", False]]
     assert raw["queries"][0]["extras"]["where"] == "(x > 1)"
-    bar = query_context({"viz_type": "echarts_timeseries_bar", "x_axis": "park", "groupby": ["mu_class"],
-                         "metrics": ["enterprise_count"], "adhoc_filters": []})
+    bar = query_context(
+        {
+            "viz_type": "echarts_timeseries_bar",
+            "x_axis": "park",
+            "groupby": ["mu_class"],
+            "metrics": ["enterprise_count"],
+            "adhoc_filters": [],
+        }
+    )
     assert bar["queries"][0]["columns"] == ["park", "mu_class"] and bar["queries"][0]["metrics"] == ["enterprise_count"]

@@ -25,8 +25,10 @@ from tests.pipeline_runs import marts_rebuilt, run_nightly, snapshot
 
 STATES = {"raw.submission": [5, "2024-07-01 10:00:00"], "raw.period": [21, None], "raw.enterprise_month": None}
 MANIFEST = {
-    "sources": {"source.p.raw.a": {"source_name": "raw", "name": "a"},
-                "source.p.raw.b": {"source_name": "raw", "name": "b"}},
+    "sources": {
+        "source.p.raw.a": {"source_name": "raw", "name": "a"},
+        "source.p.raw.b": {"source_name": "raw", "name": "b"},
+    },
     "nodes": {
         "model.p.stg_a": {"depends_on": {"nodes": ["source.p.raw.a"]}},
         "model.p.stg_b": {"depends_on": {"nodes": ["source.p.raw.b"]}},
@@ -35,9 +37,13 @@ MANIFEST = {
         "test.p.unique_fct": {"depends_on": {"nodes": ["model.p.fct"]}},
     },
     "child_map": {
-        "source.p.raw.a": ["model.p.stg_a"], "source.p.raw.b": ["model.p.stg_b"],
-        "model.p.stg_a": ["model.p.fct"], "model.p.stg_b": ["model.p.dim", "model.p.fct"],
-        "model.p.dim": ["model.p.fct"], "model.p.fct": ["test.p.unique_fct"], "test.p.unique_fct": [],
+        "source.p.raw.a": ["model.p.stg_a"],
+        "source.p.raw.b": ["model.p.stg_b"],
+        "model.p.stg_a": ["model.p.fct"],
+        "model.p.stg_b": ["model.p.dim", "model.p.fct"],
+        "model.p.dim": ["model.p.fct"],
+        "model.p.fct": ["test.p.unique_fct"],
+        "test.p.unique_fct": [],
     },
 }
 
@@ -77,8 +83,11 @@ def test_a_record_survives_a_round_trip_and_a_damaged_one_means_a_complete_build
 
 
 def _dbt_tests_run(result) -> int:
-    return sum(1 for e in result.all_events
-               if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.step_key == "warehouse_models")
+    return sum(
+        1
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.step_key == "warehouse_models"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +125,9 @@ def test_what_cannot_be_vouched_for_is_built_in_full(sample, monkeypatch):
     inbox, data = sample
     settings = Settings(inbox=inbox, data_dir=data)
     monkeypatch.setenv("DAZU_DATA_DIR", str(data))
-    from dagster_project.assets.dbt import dbt_project
     import json
+
+    from dagster_project.assets.dbt import dbt_project
 
     manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
     fingerprint = project_fingerprint(settings)
@@ -134,24 +144,42 @@ def test_what_cannot_be_vouched_for_is_built_in_full(sample, monkeypatch):
     assert plan.select is None and "missing" in plan.reason
 
 
-@pytest.mark.parametrize("changed", [["raw.enterprise_month"], ["raw.period"], ["raw.submission", "raw.indicator_value"]])
+@pytest.mark.parametrize(
+    "changed", [["raw.enterprise_month"], ["raw.period"], ["raw.submission", "raw.indicator_value"]]
+)
 def test_what_is_reported_unchanged_is_exactly_what_dbt_does_not_select(changed, tmp_path, monkeypatch):
     """The marts reported as not rebuilt (downstream_of) and those dbt builds (its own selector) must
     complement each other: one reported twice or not at all would fail or skip the steps downstream."""
     import json
 
-    from dbt.cli.main import dbtRunner
-
     from dagster_project.assets.dbt import dbt_project
     from dagster_project.dbt_runner import dbt_environment, load_manifest
+    from dbt.cli.main import dbtRunner
 
     settings = Settings(inbox=tmp_path, data_dir=tmp_path / "data")
     for name, value in dbt_environment(settings).items():
         monkeypatch.setenv(name, value)
     result = dbtRunner(manifest=load_manifest(settings)).invoke(
-        ["ls", *selection_for(changed), "--resource-type", "model", "--resource-type", "test", "--output",
-         "json", "--output-keys", "unique_id", "--quiet", "--project-dir", str(dbt_project.project_dir),
-         "--profiles-dir", str(dbt_project.project_dir), "--target-path", str(tmp_path / "target")])
+        [
+            "ls",
+            *selection_for(changed),
+            "--resource-type",
+            "model",
+            "--resource-type",
+            "test",
+            "--output",
+            "json",
+            "--output-keys",
+            "unique_id",
+            "--quiet",
+            "--project-dir",
+            str(dbt_project.project_dir),
+            "--profiles-dir",
+            str(dbt_project.project_dir),
+            "--target-path",
+            str(tmp_path / "target"),
+        ]
+    )
     assert result.success
     selected_by_dbt = {json.loads(line)["unique_id"] for line in result.result}
     manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))

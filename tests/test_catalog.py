@@ -51,8 +51,16 @@ def test_departments(catalog: Catalog, name, code):
     assert catalog.departments.resolve(name) == code
 
 
-@pytest.mark.parametrize("name, code", [("全区", "dazu_district"), ("大足区", "dazu_district"), ("全市", "chongqing_city"),
-                                        ("重庆市", "chongqing_city"), ("双桥经开区", "shuangqiao_edz")])
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("全区", "dazu_district"),
+        ("大足区", "dazu_district"),
+        ("全市", "chongqing_city"),
+        ("重庆市", "chongqing_city"),
+        ("双桥经开区", "shuangqiao_edz"),
+    ],
+)
 def test_areas(catalog: Catalog, name, code):
     assert catalog.areas.resolve(name) == code
 

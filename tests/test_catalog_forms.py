@@ -24,8 +24,15 @@ RESOLVES = {
     "从业人员": ("employees", "count", "人"),
     "战略性新兴产业产值": ("strategic_emerging_output", "yuan", "亿元"),
     "战略性新兴产业产值占全部规上工业产值比重": (
-        "strategic_emerging_output__share_of_above_scale_industry", "ratio", "%"),
-    "高技术制造业增加值占规上工业增加值比重": ("high_tech_mfg_value_added__share_of_above_scale_industry", "ratio", "%"),
+        "strategic_emerging_output__share_of_above_scale_industry",
+        "ratio",
+        "%",
+    ),
+    "高技术制造业增加值占规上工业增加值比重": (
+        "high_tech_mfg_value_added__share_of_above_scale_industry",
+        "ratio",
+        "%",
+    ),
     "规上工业总产值占全市比重": ("above_scale_industrial_output__share_of_city", "ratio", "%"),
     "数字经济核心产业增加值占GDP比重": ("digital_economy_core_value_added__share_of_district", "ratio", "%"),
     "规上工业增加值全市排位": ("above_scale_value_added__city_rank", "rank", "位"),
@@ -48,8 +55,19 @@ RESOLVES = {
     "汽摩产业产值": ("above_scale_industrial_output", "yuan", "亿元"),  # for the cluster the name gives
     "五金产业产值增长": ("above_scale_industrial_output_growth", "ratio", "%"),
 }
-UNRESOLVED = ["规上工业增加", "规上工业增加值增", "规上工业增加值占", "重点企业产值", "电梯产能占全市比重", "增速",
-              "全市排位", "新增", "占全市比重", "规上工业增加值增速全市", "税金增加值"]
+UNRESOLVED = [
+    "规上工业增加",
+    "规上工业增加值增",
+    "规上工业增加值占",
+    "重点企业产值",
+    "电梯产能占全市比重",
+    "增速",
+    "全市排位",
+    "新增",
+    "占全市比重",
+    "规上工业增加值增速全市",
+    "税金增加值",
+]
 
 
 @pytest.mark.parametrize("name", sorted(RESOLVES))
@@ -81,16 +99,40 @@ def test_a_cluster_named_in_the_indicator_name_is_the_row_cluster(catalog):
 
 
 def test_a_name_that_composes_two_ways_is_an_error_naming_both():
-    tables = {name: read_reference_file(REFERENCE_DIR / name).rows
-              for name in ("areas.csv", "clusters.csv", "departments.csv", "indicators.csv", "units.csv", "forms.csv")}
-    level = {"base_unit": "count", "display_unit_zh": "家", "category": "enterprise", "category_zh": "企业培育",
-             "direction": "up", "is_additive": "false", "measure_type": "level", "plausible_min": "0",
-             "plausible_max": "1000", "form_code": "level", "aliases": ""}
-    tables["indicators.csv"] = [*tables["indicators.csv"],
-                                {**level, "indicator_code": "firm_growth", "measure_code": "firm_growth",
-                                 "name_zh": "企业增长", "name_en": "Firm growth"},
-                                {**level, "indicator_code": "new_firms", "measure_code": "new_firms",
-                                 "name_zh": "新增企业", "name_en": "New firms"}]
+    tables = {
+        name: read_reference_file(REFERENCE_DIR / name).rows
+        for name in ("areas.csv", "clusters.csv", "departments.csv", "indicators.csv", "units.csv", "forms.csv")
+    }
+    level = {
+        "base_unit": "count",
+        "display_unit_zh": "家",
+        "category": "enterprise",
+        "category_zh": "企业培育",
+        "direction": "up",
+        "is_additive": "false",
+        "measure_type": "level",
+        "plausible_min": "0",
+        "plausible_max": "1000",
+        "form_code": "level",
+        "aliases": "",
+    }
+    tables["indicators.csv"] = [
+        *tables["indicators.csv"],
+        {
+            **level,
+            "indicator_code": "firm_growth",
+            "measure_code": "firm_growth",
+            "name_zh": "企业增长",
+            "name_en": "Firm growth",
+        },
+        {
+            **level,
+            "indicator_code": "new_firms",
+            "measure_code": "new_firms",
+            "name_zh": "新增企业",
+            "name_en": "New firms",
+        },
+    ]
     catalog = Catalog(tables)
     with pytest.raises(CompositionError) as raised:
         catalog.resolve_indicator("新增企业增长")  # the growth of 新增企业, or the new ones of 企业增长
@@ -99,8 +141,9 @@ def test_a_name_that_composes_two_ways_is_an_error_naming_both():
 
 def test_every_name_of_the_catalog_before_measures_and_forms_keeps_its_code(catalog):
     """The catalog as it was before it gained measure_code and form_code: every name and alias."""
-    old = subprocess.run(["git", "show", "2260e72:sources/reference/indicators.csv"], cwd=REPO_ROOT,
-                         capture_output=True, text=True)
+    old = subprocess.run(
+        ["git", "show", "2260e72:sources/reference/indicators.csv"], cwd=REPO_ROOT, capture_output=True, text=True
+    )
     if old.returncode != 0:
         pytest.skip("the repository history is not available")
     import csv
@@ -124,12 +167,17 @@ def test_the_cluster_a_name_gives_lands_on_the_row_and_must_agree_with_the_colum
     from dagster_project.ingest.submission import parse_submission
     from tests.builders import cover, indicator_row, write_workbook
 
-    path = write_workbook(tmp_path / "a.xlsx", cover(), [indicator_row("汽摩产业产值", "300", "亿元"),
-                                                        indicator_row("锶盐产业产值", "20", "亿元", cluster="锶盐")])
+    path = write_workbook(
+        tmp_path / "a.xlsx",
+        cover(),
+        [indicator_row("汽摩产业产值", "300", "亿元"), indicator_row("锶盐产业产值", "20", "亿元", cluster="锶盐")],
+    )
     parsed = parse_submission(read_source_file(path.name, path.read_bytes()), catalog)
     assert parsed.errors == []
     assert [(r.indicator_code, r.cluster_code) for r in parsed.rows] == [
-        ("above_scale_industrial_output", "ev_motorcycle"), ("above_scale_industrial_output", "strontium_salt")]
+        ("above_scale_industrial_output", "ev_motorcycle"),
+        ("above_scale_industrial_output", "strontium_salt"),
+    ]
     path = write_workbook(tmp_path / "b.xlsx", cover(), [indicator_row("汽摩产业产值", "300", "亿元", cluster="锶盐")])
     parsed = parse_submission(read_source_file(path.name, path.read_bytes()), catalog)
     assert [i.rule for i in parsed.errors] == ["cluster_conflict"]

@@ -31,18 +31,24 @@ def nightly(inbox: Path, data_dir: Path, reference_dir: Path):
 
     from dagster_project.definitions import defs
 
-    with environment(DAZU_INBOX=str(inbox), DAZU_DATA_DIR=str(data_dir), DAZU_REFERENCE_DIR=str(reference_dir)), \
-            dg.DagsterInstance.ephemeral() as instance:
+    with (
+        environment(DAZU_INBOX=str(inbox), DAZU_DATA_DIR=str(data_dir), DAZU_REFERENCE_DIR=str(reference_dir)),
+        dg.DagsterInstance.ephemeral() as instance,
+    ):
         return defs.get_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False)
 
 
 def _fill_in(path: Path) -> dict:
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return {row[0]: row[1:] for row in con.execute(
-            "select v.raw_text, v.indicator_code, v.value, v.comparator, v.base_unit, v.display_unit_zh, "
-            "v.cluster_code from marts.fct_indicator_value v join marts.fct_submission s using (submission_id) "
-            "where s.file_name = 'held.xlsx'").fetchall()}
+        return {
+            row[0]: row[1:]
+            for row in con.execute(
+                "select v.raw_text, v.indicator_code, v.value, v.comparator, v.base_unit, v.display_unit_zh, "
+                "v.cluster_code from marts.fct_indicator_value v join marts.fct_submission s using (submission_id) "
+                "where s.file_name = 'held.xlsx'"
+            ).fetchall()
+        }
     finally:
         con.close()
 
@@ -53,10 +59,16 @@ def test_held_names_are_proposed_accepted_and_the_file_released(tmp_path):
     inbox = copy_sample_inbox(tmp_path / "inbox")
     reference = tmp_path / "reference"
     shutil.copytree(REFERENCE_DIR, reference)
-    write_workbook(inbox / "held.xlsx", cover(department="区经济信息委", period="2024年1-6月",
-                                              sent=dt.date(2024, 7, 15)), HELD_ROWS)
-    write_workbook(inbox / "rejected.xlsx", cover(department="区科技局", period="2024年1-6月"),
-                   [indicator_row("重点企业产值", "很多", "亿元")])
+    write_workbook(
+        inbox / "held.xlsx",
+        cover(department="区经济信息委", period="2024年1-6月", sent=dt.date(2024, 7, 15)),
+        HELD_ROWS,
+    )
+    write_workbook(
+        inbox / "rejected.xlsx",
+        cover(department="区科技局", period="2024年1-6月"),
+        [indicator_row("重点企业产值", "很多", "亿元")],
+    )
     data = tmp_path / "data"
     assert nightly(inbox, data, reference).success
 
@@ -64,7 +76,11 @@ def test_held_names_are_proposed_accepted_and_the_file_released(tmp_path):
     status = {row["file_name"]: row["status"] for row in marts["fct_submission"]}
     assert (status["held.xlsx"], status["rejected.xlsx"]) == ("held", "rejected")
     unresolved = {(row["name_kind"], row["name_as_written"]): row for row in marts["fct_unresolved_name"]}
-    assert set(unresolved) == {("indicator", "重点企业产值"), ("indicator", "重点企业产值增速"), ("cluster", "航天装备")}
+    assert set(unresolved) == {
+        ("indicator", "重点企业产值"),
+        ("indicator", "重点企业产值增速"),
+        ("cluster", "航天装备"),
+    }
     first = unresolved[("indicator", "重点企业产值")]
     assert (first["n_rows"], first["n_submissions"], first["units_seen"]) == (2, 2, "亿元")
     assert (first["first_file_name"], first["first_source_sheet"]) in {("held.xlsx", "指标"), ("rejected.xlsx", "指标")}
@@ -103,7 +119,9 @@ def test_held_names_are_proposed_accepted_and_the_file_released(tmp_path):
     assert landed["56"][5] == "drones_aviation_ground", "the cluster name, accepted as an alias of the closest"
     indicators = {row["indicator_code"]: row for row in marts["dim_indicator"]}
     assert (indicators[f"{code}__yoy_growth"]["measure_code"], indicators[f"{code}__yoy_growth"]["form_code"]) == (
-        code, "yoy_growth")
+        code,
+        "yoy_growth",
+    )
     assert indicators["above_scale_value_added__yoy_growth"]["name_zh"] == "规上工业增加值同比增长"
 
 
@@ -112,16 +130,19 @@ def test_accept_writes_nothing_when_the_catalog_would_fail_its_check(tmp_path):
     shutil.copytree(REFERENCE_DIR, reference)
     before = {p.name: p.read_bytes() for p in reference.iterdir()}
     edited = tmp_path / "edited.csv"
-    edited.write_text("name_as_written,name_kind,proposal_kind,alias,indicator_code,name_zh,name_en,aliases,base_unit,"
-                      "display_unit_zh,category,category_zh,direction,is_additive,measure_type,plausible_min,"
-                      "plausible_max,measure_code,form_code,accept\n"
-                      "甲,indicator,new_indicator,,m_x,甲,A,,yuan,亿元,custom,待分类,sideways,true,flow,0,1,m_x,level,yes\n",
-                      encoding="utf-8")
+    edited.write_text(
+        "name_as_written,name_kind,proposal_kind,alias,indicator_code,name_zh,name_en,aliases,base_unit,"
+        "display_unit_zh,category,category_zh,direction,is_additive,measure_type,plausible_min,"
+        "plausible_max,measure_code,form_code,accept\n"
+        "甲,indicator,new_indicator,,m_x,甲,A,,yuan,亿元,custom,待分类,sideways,true,flow,0,1,m_x,level,yes\n",
+        encoding="utf-8",
+    )
     assert catalog_cli(["accept", str(edited), "--reference-dir", str(reference)]) == 1
     assert {p.name: p.read_bytes() for p in reference.iterdir()} == before
 
 
 # --- the catalog check ------------------------------------------------------------------------------------
+
 
 def _edit(reference: Path, name: str, change) -> None:
     path = reference / name
@@ -133,22 +154,40 @@ def _append_crlf(line: str):
 
 
 FAULTS = {  # name -> (file, change of its bytes, words of the report)
-    "duplicate_alias": ("indicators.csv", lambda d: d.replace("规上工业产值增长|".encode(), "规上工业总产值|".encode(), 1),
-                        "已属于"),
-    "unknown_unit": ("indicators.csv", lambda d: d.replace(",yuan,亿元,output,".encode(), ",yuan,亿圆,output,".encode(), 1),
-                     "未知的单位"),
-    "non_numeric_range": ("indicators.csv", lambda d: d.replace(b",flow,0,10000000000000,", b",flow,0,lots,", 1),
-                          "不是数字"),
+    "duplicate_alias": (
+        "indicators.csv",
+        lambda d: d.replace("规上工业产值增长|".encode(), "规上工业总产值|".encode(), 1),
+        "已属于",
+    ),
+    "unknown_unit": (
+        "indicators.csv",
+        lambda d: d.replace(",yuan,亿元,output,".encode(), ",yuan,亿圆,output,".encode(), 1),
+        "未知的单位",
+    ),
+    "non_numeric_range": (
+        "indicators.csv",
+        lambda d: d.replace(b",flow,0,10000000000000,", b",flow,0,lots,", 1),
+        "不是数字",
+    ),
     "min_above_max": ("indicators.csv", lambda d: d.replace(b",level,-0.5,1.5,", b",level,1.5,-0.5,", 1), "大于上限"),
-    "missing_column": ("units.csv", lambda d: d.replace(b"unit_zh,base_unit,factor,aliases", b"unit_zh,base_unit,aliases"),
-                       "缺少列"),
+    "missing_column": (
+        "units.csv",
+        lambda d: d.replace(b"unit_zh,base_unit,factor,aliases", b"unit_zh,base_unit,aliases"),
+        "缺少列",
+    ),
     "duplicate_code": ("areas.csv", lambda d: d + d.splitlines(keepends=True)[1], "重复"),
-    "unknown_direction": ("indicators.csv", lambda d: d.replace(b",up,true,flow,", b",upward,true,flow,", 1), "不是允许的值"),
+    "unknown_direction": (
+        "indicators.csv",
+        lambda d: d.replace(b",up,true,flow,", b",upward,true,flow,", 1),
+        "不是允许的值",
+    ),
     "alias_of_two_codes": ("aliases.csv", lambda d: d + "indicator,规上工业总产值,tax_paid\n".encode(), "名称冲突"),
     "bad_form_template": ("forms.csv", lambda d: d.replace("{m}同比增长|".encode(), "同比增长|".encode(), 1), "模板"),
-    "calendar_unknown_department": ("reporting_calendar.csv",
-                                    lambda d: d + "finance_bureau,annual,年度报表,Annual report,department,year,1,20\n"
-                                    .encode(), "未知的报送单位"),
+    "calendar_unknown_department": (
+        "reporting_calendar.csv",
+        lambda d: d + "finance_bureau,annual,年度报表,Annual report,department,year,1,20\n".encode(),
+        "未知的报送单位",
+    ),
 }
 
 
@@ -170,7 +209,9 @@ def test_a_broken_catalog_stops_the_run_before_ingestion_with_a_report(fault, pu
     _edit(reference, file_name, change)
     data = tmp_path / "data"
     shutil.copytree(published / "data", data)
-    write_workbook(published / "inbox" / "new.xlsx", cover(period="2024年1-6月"), [indicator_row("工业投资增速", "9", "%")])
+    write_workbook(
+        published / "inbox" / "new.xlsx", cover(period="2024年1-6月"), [indicator_row("工业投资增速", "9", "%")]
+    )
     before = (data / "warehouse.duckdb").read_bytes()
     try:
         result = nightly(published / "inbox", data, reference)
@@ -190,18 +231,28 @@ def test_a_catalog_as_excel_saves_it_reads_and_the_run_goes_on(tmp_path):
     """GBK, a BOM, and CRLF rows appended to an LF file: what other editors write, read by the one reader."""
     reference = tmp_path / "reference"
     shutil.copytree(REFERENCE_DIR, reference)
-    _edit(reference, "indicators.csv", _append_crlf(
-        "key_enterprise_output,重点企业产值,Output of key enterprises,重点企业总产值,yuan,亿元,output,产值效益,up,true,"
-        "flow,0,10000000000000,key_enterprise_output,level"))
+    _edit(
+        reference,
+        "indicators.csv",
+        _append_crlf(
+            "key_enterprise_output,重点企业产值,Output of key enterprises,重点企业总产值,yuan,亿元,output,产值效益,up,true,"
+            "flow,0,10000000000000,key_enterprise_output,level"
+        ),
+    )
     _edit(reference, "clusters.csv", lambda d: d.decode("utf-8").encode("gb18030"))
     _edit(reference, "units.csv", lambda d: "\ufeff".encode() + d)
     assert check_catalog(reference) == []
     inbox = tmp_path / "inbox"
-    write_workbook(inbox / "a.xlsx", cover(period="2024年1-6月"), [indicator_row("重点企业产值增速", "9", "%"),
-                                                                  indicator_row("规上工业总产值", "5", "亿元", cluster="汽摩")])
+    write_workbook(
+        inbox / "a.xlsx",
+        cover(period="2024年1-6月"),
+        [indicator_row("重点企业产值增速", "9", "%"), indicator_row("规上工业总产值", "5", "亿元", cluster="汽摩")],
+    )
     result = nightly(inbox, tmp_path / "data", reference)
     assert result.success
     marts = snapshot(tmp_path / "data")
     assert {row["indicator_code"] for row in marts["fct_indicator_value"]} == {
-        "key_enterprise_output__yoy_growth", "above_scale_industrial_output"}
+        "key_enterprise_output__yoy_growth",
+        "above_scale_industrial_output",
+    }
     assert {row["cluster_code"] for row in marts["fct_indicator_value"]} == {None, "ev_motorcycle"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dbt.cli.main
-
 from dagster_project import dbt_runner
 from dagster_project.dbt_runner import dbt_environment, load_manifest, project_fingerprint
 from dagster_project.settings import Settings

@@ -52,9 +52,14 @@ def test_the_catalog_holds_every_mart_with_its_columns_and_the_yaml_descriptions
     con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
     try:
         for mart in MART_KEYS:
-            columns = [r[0] for r in con.execute(
-                "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ? "
-                "order by ordinal_position", [mart]).fetchall()]
+            columns = [
+                r[0]
+                for r in con.execute(
+                    "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ? "
+                    "order by ordinal_position",
+                    [mart],
+                ).fetchall()
+            ]
             node = catalog["nodes"][f"model.dazu246.{mart}"]
             assert list(node["columns"]) == columns, mart
             described = manifest["nodes"][f"model.dazu246.{mart}"]
@@ -71,8 +76,14 @@ def test_make_docs_serves_the_site_on_loopback(site):
     data, _ = site
     port = free_port()
     env = {**os.environ, "DAZU_DATA_DIR": str(data), "DAZU_DOCS_PORT": str(port)}
-    process = subprocess.Popen(["make", "--no-print-directory", "docs"], cwd=REPO_ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "docs"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline, page = time.monotonic() + 120, None
         while page is None and time.monotonic() < deadline:
@@ -90,6 +101,11 @@ def test_make_docs_serves_the_site_on_loopback(site):
 
 
 def test_make_docs_before_make_run_says_what_to_do(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "dagster_project.docs_site"], cwd=REPO_ROOT, capture_output=True,
-                         text=True, env={**os.environ, "DAZU_DATA_DIR": str(tmp_path)})
+    out = subprocess.run(
+        [sys.executable, "-m", "dagster_project.docs_site"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DAZU_DATA_DIR": str(tmp_path)},
+    )
     assert out.returncode == 2 and "make run" in out.stderr

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import datetime as dt
+import hashlib
 import math
 from pathlib import Path
 
@@ -41,8 +41,13 @@ H1_CLUSTERS = [["智能电梯", "全区", 14.2, "6.5", "示例数据"], ["其他
 def first_half(sample, workspace):
     """经信委 sends its 2024 first-half report, written from the template alone."""
     inbox, data_dir = workspace
-    write_workbook(inbox / "经信委2024年1-6月.xlsx", cover(period="2024年1-6月", sent=dt.date(2024, 7, 10)),
-                   H1_ROWS, title="大足区经济信息委2024年上半年指标报送表", cluster_rows=H1_CLUSTERS)
+    write_workbook(
+        inbox / "经信委2024年1-6月.xlsx",
+        cover(period="2024年1-6月", sent=dt.date(2024, 7, 10)),
+        H1_ROWS,
+        title="大足区经济信息委2024年上半年指标报送表",
+        cluster_rows=H1_CLUSTERS,
+    )
     run_nightly(inbox, data_dir)
     return snapshot(data_dir)
 
@@ -53,8 +58,12 @@ def corrected(first_half, workspace):
     inbox, data_dir = workspace
     rows = [list(r) for r in H1_ROWS]
     rows[0][7] = "15"
-    write_workbook(inbox / "经信委2024年1-6月(更正).xlsx", cover(period="2024年上半年", sent=dt.date(2024, 7, 17)),
-                   rows, cluster_rows=H1_CLUSTERS)
+    write_workbook(
+        inbox / "经信委2024年1-6月(更正).xlsx",
+        cover(period="2024年上半年", sent=dt.date(2024, 7, 17)),
+        rows,
+        cluster_rows=H1_CLUSTERS,
+    )
     run_nightly(inbox, data_dir)
     return snapshot(data_dir)
 
@@ -66,8 +75,10 @@ def _fact_rows(snap, **where):
 def test_sample_loads_every_department(sample):
     reports = [r for r in sample["fct_submission"] if r["department_code"] is not None]
     statuses = sorted((r["department_code"], r["status"]) for r in reports)
-    assert statuses == sorted((d, "accepted") for d in (
-        "econ_info_commission", "science_tech_bureau", "shuangqiao_edz", "industrial_park", "hightech_zone"))
+    assert statuses == sorted(
+        (d, "accepted")
+        for d in ("econ_info_commission", "science_tech_bureau", "shuangqiao_edz", "industrial_park", "hightech_zone")
+    )
     assert all(r["period_code"] == "2023" and r["report_path"] for r in reports)
     monthly = [r for r in sample["fct_submission"] if r["department_code"] is None]
     assert len(monthly) == 18 and {r["status"] for r in monthly} == {"accepted"}
@@ -81,14 +92,22 @@ def test_every_seed_fact_is_in_the_warehouse(sample):
     assert len(facts) > 120
     missing = []
     for fact in facts:
-        candidates = _fact_rows(sample, department_code=fact["department_code"], area_code=fact["area_code"],
-                                year=int(fact["year"]), value_kind=fact["value_kind"])
-        found = [r for r in candidates
-                 if math.isclose(r["value"], float(fact["value"]), rel_tol=1e-9, abs_tol=1e-12)
-                 and r["comparator"] == fact["comparator"]
-                 and r["indicator_code"] == fact["indicator_code"]
-                 and (r["cluster_code"] or "") == fact["cluster_code"]
-                 and (not fact["value_upper"] or math.isclose(r["value_upper"], float(fact["value_upper"])))]
+        candidates = _fact_rows(
+            sample,
+            department_code=fact["department_code"],
+            area_code=fact["area_code"],
+            year=int(fact["year"]),
+            value_kind=fact["value_kind"],
+        )
+        found = [
+            r
+            for r in candidates
+            if math.isclose(r["value"], float(fact["value"]), rel_tol=1e-9, abs_tol=1e-12)
+            and r["comparator"] == fact["comparator"]
+            and r["indicator_code"] == fact["indicator_code"]
+            and (r["cluster_code"] or "") == fact["cluster_code"]
+            and (not fact["value_upper"] or math.isclose(r["value_upper"], float(fact["value_upper"])))
+        ]
         if not found:
             missing.append((fact["phrase"], fact["indicator_code"], fact["value"]))
     assert missing == []
@@ -96,8 +115,9 @@ def test_every_seed_fact_is_in_the_warehouse(sample):
 
 def test_every_value_traces_back_to_its_cell(sample, workspace):
     _, data_dir = workspace
-    archives = {r["submission_id"]: data_dir / "archive" / r["submission_id"] / r["file_name"]
-                for r in sample["fct_submission"]}
+    archives = {
+        r["submission_id"]: data_dir / "archive" / r["submission_id"] / r["file_name"] for r in sample["fct_submission"]
+    }
     workbooks = {}
     for row in sample["fct_indicator_value"]:
         path = archives[row["submission_id"]]
@@ -124,9 +144,17 @@ def test_dimensions(sample):
     assert [r["tier"] for r in clusters.values() if r["in_246"]].count("leading") == 2
     assert "镗盐" in clusters["strontium_salt"]["aliases"] and clusters["strontium_salt"]["name_zh"] == "锶盐"
     assert {r["department_code"] for r in sample["dim_department"]} == {
-        "econ_info_commission", "science_tech_bureau", "shuangqiao_edz", "industrial_park", "hightech_zone"}
-    assert all(r["name_zh"] and r["name_en"] for t in ("dim_cluster", "dim_area", "dim_department", "dim_indicator")
-               for r in sample[t])
+        "econ_info_commission",
+        "science_tech_bureau",
+        "shuangqiao_edz",
+        "industrial_park",
+        "hightech_zone",
+    }
+    assert all(
+        r["name_zh"] and r["name_en"]
+        for t in ("dim_cluster", "dim_area", "dim_department", "dim_indicator")
+        for r in sample[t]
+    )
 
 
 def test_cluster_output_shares(sample):

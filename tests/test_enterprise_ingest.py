@@ -15,12 +15,26 @@ from dagster_project.ingest.enterprise import (
     load_enterprise_file,
 )
 from dagster_project.intake import process_inbox
-from dagster_project.raw_tables import ENTERPRISE_MONTH
 from dagster_project.parsing.uscc import CHARSET, check_character, is_valid_uscc
+from dagster_project.raw_tables import ENTERPRISE_MONTH
 from dagster_project.settings import Settings
 
-HEADER = ["统一社会信用代码", "企业名称", "所属园区", "产业集群", "报告期", "工业总产值当月(万元)", "工业总产值累计(万元)",
-          "营业收入(万元)", "利润总额(万元)", "实缴税金(万元)", "综合能耗(吨标准煤)", "研发费用(万元)", "从业人员(人)", "用地面积(亩)"]
+HEADER = [
+    "统一社会信用代码",
+    "企业名称",
+    "所属园区",
+    "产业集群",
+    "报告期",
+    "工业总产值当月(万元)",
+    "工业总产值累计(万元)",
+    "营业收入(万元)",
+    "利润总额(万元)",
+    "实缴税金(万元)",
+    "综合能耗(吨标准煤)",
+    "研发费用(万元)",
+    "从业人员(人)",
+    "用地面积(亩)",
+]
 
 
 def code(number: int) -> str:
@@ -29,7 +43,10 @@ def code(number: int) -> str:
 
 
 def rows(month: str = "2024-06", n: int = 5) -> list[list]:
-    return [[code(i), f"企业{i}", "双桥经开区", "锶盐", month, 100 + i, 600 + i, 110, -5, 3, 20, 2, 50, 30] for i in range(n)]
+    return [
+        [code(i), f"企业{i}", "双桥经开区", "锶盐", month, 100 + i, 600 + i, 110, -5, 3, 20, 2, 50, 30]
+        for i in range(n)
+    ]
 
 
 def write_csv(path: Path, data: list[list], encoding: str = "utf-8-sig", header=HEADER) -> Path:
@@ -49,8 +66,10 @@ def settings(tmp_path):
 def _landed(settings: Settings) -> list[tuple]:
     con = duckdb.connect(str(settings.work_warehouse), read_only=True)
     try:
-        return con.execute("select credit_code, period_code, area_code, cluster_code, output_month_yuan, profit_yuan "
-                           "from raw.enterprise_month order by credit_code").fetchall()
+        return con.execute(
+            "select credit_code, period_code, area_code, cluster_code, output_month_yuan, profit_yuan "
+            "from raw.enterprise_month order by credit_code"
+        ).fetchall()
     finally:
         con.close()
 
@@ -67,22 +86,27 @@ def test_csv_lands_in_base_units(settings, catalog, encoding):
 def test_parquet_lands(settings, catalog, tmp_path):
     source = write_csv(tmp_path / "src.csv", rows(month="2024年7月"))
     settings.inbox.mkdir(parents=True)
-    duckdb.execute(f"copy (select * from read_csv('{source}', all_varchar = true)) to "
-                   f"'{settings.inbox / '月报.parquet'}' (format parquet)")
+    duckdb.execute(
+        f"copy (select * from read_csv('{source}', all_varchar = true)) to "
+        f"'{settings.inbox / '月报.parquet'}' (format parquet)"
+    )
     assert process_inbox(settings, catalog).outcomes[0].status == "accepted"
     assert {r[1] for r in _landed(settings)} == {"2024M07"}
 
 
-@pytest.mark.parametrize("column, value, rule", [
-    (0, "915001110000000001", "invalid_credit_code"),
-    (0, "91500111000000001", "invalid_credit_code"),
-    (3, "航天", "unknown_cluster"),
-    (4, "2024年上半年", "unknown_period"),
-    (5, "-3", "negative_value"),
-    (5, "一百", "unreadable_number"),
-    (6, "50", "ytd_below_month"),
-    (12, "", "missing_value"),
-])
+@pytest.mark.parametrize(
+    "column, value, rule",
+    [
+        (0, "915001110000000001", "invalid_credit_code"),
+        (0, "91500111000000001", "invalid_credit_code"),
+        (3, "航天", "unknown_cluster"),
+        (4, "2024年上半年", "unknown_period"),
+        (5, "-3", "negative_value"),
+        (5, "一百", "unreadable_number"),
+        (6, "50", "ytd_below_month"),
+        (12, "", "missing_value"),
+    ],
+)
 def test_one_bad_row_rejects_the_whole_file(settings, catalog, column, value, rule):
     write_csv(settings.inbox / "good.csv", rows(month="2024-05"))
     process_inbox(settings, catalog)
@@ -138,8 +162,10 @@ def test_every_rule_is_counted_and_listed_with_its_rows(tmp_path, catalog, kind)
     data[10][0] = ""
     path = write_csv(tmp_path / "bad.csv", data)
     if kind == "parquet":  # every column text: read as the CSV is
-        duckdb.execute(f"copy (select * from read_csv('{path}', all_varchar = true)) to '{tmp_path / 'bad.parquet'}' "
-                       f"(format parquet)")
+        duckdb.execute(
+            f"copy (select * from read_csv('{path}', all_varchar = true)) to '{tmp_path / 'bad.parquet'}' "
+            f"(format parquet)"
+        )
         path = tmp_path / "bad.parquet"
     assert _issues(path, catalog) == [  # in the order of the rules; row = line of the file (header is line 1)
         ("invalid_credit_code", 3, "统一社会信用代码", data[1][0]),
@@ -175,7 +201,10 @@ def test_credit_codes_checked_in_an_earlier_file_are_checked_again_when_invalid(
     data[3][0] = data[1][0]
     issues = _issues(write_csv(tmp_path / "b.csv", data), catalog, engine)
     assert [(rule, row) for rule, row, *_ in issues] == [
-        ("invalid_credit_code", 4), ("duplicate_enterprise_month", 3), ("duplicate_enterprise_month", 5)]
+        ("invalid_credit_code", 4),
+        ("duplicate_enterprise_month", 3),
+        ("duplicate_enterprise_month", 5),
+    ]
     assert _issues(write_csv(tmp_path / "c.csv", data), catalog, engine) == issues
 
 
@@ -183,21 +212,36 @@ def test_typed_parquet_lands_the_same_numbers_as_text(settings, catalog, tmp_pat
     """Parquet numbers (DECIMAL, INTEGER) are cast directly; the doubles are those read from the text."""
     data = rows(n=40)
     for i, row in enumerate(data):
-        row[5:] = [f"{i * 7.31 + 0.01:.2f}", f"{i * 1234.57 + 99.99:.2f}", "0.1", f"{-i * 0.3:.2f}", "1.15",
-                   "2.675", "100", str(i), "12.345"]
+        row[5:] = [
+            f"{i * 7.31 + 0.01:.2f}",
+            f"{i * 1234.57 + 99.99:.2f}",
+            "0.1",
+            f"{-i * 0.3:.2f}",
+            "1.15",
+            "2.675",
+            "100",
+            str(i),
+            "12.345",
+        ]
     source = write_csv(tmp_path / "src.csv", data)
-    numbers = ", ".join(f'cast("{h}" as decimal(18, 3)) as "{h}"' if h != "从业人员(人)" else f'cast("{h}" as integer) as "{h}"'
-                        for h in HEADER[5:])
+    numbers = ", ".join(
+        f'cast("{h}" as decimal(18, 3)) as "{h}"' if h != "从业人员(人)" else f'cast("{h}" as integer) as "{h}"'
+        for h in HEADER[5:]
+    )
     settings.inbox.mkdir(parents=True)
     texts = ", ".join(f'"{h}"' for h in HEADER[:5])
-    duckdb.execute(f"copy (select {texts}, {numbers} "
-                   f"from read_csv('{source}', all_varchar = true)) to '{settings.inbox / 'typed.parquet'}' (format parquet)")
+    duckdb.execute(
+        f"copy (select {texts}, {numbers} "
+        f"from read_csv('{source}', all_varchar = true)) to '{settings.inbox / 'typed.parquet'}' (format parquet)"
+    )
     assert [o.status for o in process_inbox(settings, catalog).outcomes] == ["accepted"]
     text_only = Settings(inbox=tmp_path / "inbox2", data_dir=tmp_path / "data2")
     write_csv(text_only.inbox / "text.csv", data)
     process_inbox(text_only, catalog)
-    columns = "row_no, credit_code, area_code, cluster_code, period_code, month_start, output_month_yuan, " \
-              "output_ytd_yuan, revenue_yuan, profit_yuan, tax_yuan, energy_tce, rd_yuan, employees, land_mu"
+    columns = (
+        "row_no, credit_code, area_code, cluster_code, period_code, month_start, output_month_yuan, "
+        "output_ytd_yuan, revenue_yuan, profit_yuan, tax_yuan, energy_tce, rd_yuan, employees, land_mu"
+    )
     landed = []
     for s in (settings, text_only):
         con = duckdb.connect(str(s.work_warehouse), read_only=True)
@@ -213,19 +257,31 @@ def test_primary_key_of_earlier_versions_is_dropped_and_rows_kept(settings, cata
     settings.work_warehouse.parent.mkdir(parents=True)
     con = duckdb.connect(str(settings.work_warehouse))
     con.execute("create schema raw")
-    con.execute(ENTERPRISE_MONTH.ddl("double").rstrip().rstrip(")").rstrip() + ",\n    primary key (submission_id, row_no))")
-    con.execute("insert into raw.enterprise_month (submission_id, row_no, credit_code, cluster_code, period_code, "
-                "month_start, loaded_at) values ('sub_old', 1, 'X', 'other', '2024M01', date '2024-01-01', now())")
+    con.execute(
+        ENTERPRISE_MONTH.ddl("double").rstrip().rstrip(")").rstrip() + ",\n    primary key (submission_id, row_no))"
+    )
+    con.execute(
+        "insert into raw.enterprise_month (submission_id, row_no, credit_code, cluster_code, period_code, "
+        "month_start, loaded_at) values ('sub_old', 1, 'X', 'other', '2024M01', date '2024-01-01', now())"
+    )
     con.close()
     write_csv(settings.inbox / "月报.csv", rows())
     assert process_inbox(settings, catalog).outcomes[0].status == "accepted"
     con = duckdb.connect(str(settings.work_warehouse), read_only=True)
     try:
-        assert con.execute("select count(*) from duckdb_constraints() where table_name = 'enterprise_month' "
-                           "and constraint_type = 'PRIMARY KEY'").fetchone() == (0,)
-        assert con.execute("select submission_id = 'sub_old', count(*) from raw.enterprise_month group by 1 "
-                           "order by 1").fetchall() == [(False, 5), (True, 1)]
-        assert con.execute("select count(*) from duckdb_constraints() where table_name = 'enterprise_month' "
-                           "and constraint_type = 'NOT NULL'").fetchone()[0] >= 6
+        assert con.execute(
+            "select count(*) from duckdb_constraints() where table_name = 'enterprise_month' "
+            "and constraint_type = 'PRIMARY KEY'"
+        ).fetchone() == (0,)
+        assert con.execute(
+            "select submission_id = 'sub_old', count(*) from raw.enterprise_month group by 1 " "order by 1"
+        ).fetchall() == [(False, 5), (True, 1)]
+        assert (
+            con.execute(
+                "select count(*) from duckdb_constraints() where table_name = 'enterprise_month' "
+                "and constraint_type = 'NOT NULL'"
+            ).fetchone()[0]
+            >= 6
+        )
     finally:
         con.close()

@@ -33,7 +33,10 @@ def test_a_generated_form_filled_in_loads(built_sample, tmp_path, catalog):
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     rows = [r for r in rows if r[1]]
     assert rows and all(r[5] == "实绩" and r[4] == "2024年" for r in rows)
-    last_year, target = header.index("上年同期值 / last year (只读)"), header.index("本年目标 / this year's target (只读)")
+    last_year, target = (
+        header.index("上年同期值 / last year (只读)"),
+        header.index("本年目标 / this year's target (只读)"),
+    )
     assert any(r[last_year] for r in rows) and any(r[target] for r in rows)
 
     # the department fills 数值 (last year's figure where there is one, else the target) and the cover
@@ -50,12 +53,20 @@ def test_a_generated_form_filled_in_loads(built_sample, tmp_path, catalog):
 
 
 def test_the_pre_check_prints_the_review_and_lands_nothing(tmp_path):
-    path = write_workbook(tmp_path / "r.xlsx", cover(), [indicator_row("新增规模以上工业企业", "五家", "家"),
-                                                        indicator_row("重点企业产值", "5", "亿元")])
+    path = write_workbook(
+        tmp_path / "r.xlsx",
+        cover(),
+        [indicator_row("新增规模以上工业企业", "五家", "家"), indicator_row("重点企业产值", "5", "亿元")],
+    )
     data = tmp_path / "data"
-    run = subprocess.run([sys.executable, "-m", "dagster_project.precheck", str(path)], cwd=REPO_ROOT,
-                         capture_output=True, text=True, env={"DAZU_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"},
-                         timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "dagster_project.precheck", str(path)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env={"DAZU_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
     assert run.returncode == 1
     assert "将被退回" in run.stdout and "指标!H2" in run.stdout and "无法识别的数值" in run.stdout
     assert "未知的指标: 重点企业产值" in run.stdout

@@ -14,23 +14,41 @@ from dagster_project.parsing.uscc import is_valid_uscc
 from dagster_project.settings import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "sources"))
-import generate_enterprises as gen  # noqa: E402
+import generate_enterprises as gen
 
 SCRIPT = REPO_ROOT / "sources" / "generate_enterprises.py"
 BUNDLED = REPO_ROOT / "sources" / "inbox" / "规上工业企业月报"
-AMOUNTS = ["工业总产值当月(万元)", "工业总产值累计(万元)", "营业收入(万元)", "利润总额(万元)", "实缴税金(万元)",
-           "综合能耗(吨标准煤)", "研发费用(万元)"]
+AMOUNTS = [
+    "工业总产值当月(万元)",
+    "工业总产值累计(万元)",
+    "营业收入(万元)",
+    "利润总额(万元)",
+    "实缴税金(万元)",
+    "综合能耗(吨标准煤)",
+    "研发费用(万元)",
+]
 # The 集群产值 sheet of 经信委 (sample data), 2023, 亿元; and 双桥经开区's published 2023 output.
 CLUSTER_OUTPUT_2023 = {
-    "智能网联新能源汽车和摩托车及其零部件": 98.6, "再生资源及新材料": 72.4, "现代五金": 48.3, "智能电梯": 26.5,
-    "锶盐": 18.7, "光电": 35.2, "集成电路及传感器": 12.1, "医药中间体及现代中药": 9.8, "新能源及新型储能": 14.6,
-    "无人机及航空地面设备": 3.2, "机器人": 5.4, "食品及酒水饮料": 21.3, "其他": 45.8,
+    "智能网联新能源汽车和摩托车及其零部件": 98.6,
+    "再生资源及新材料": 72.4,
+    "现代五金": 48.3,
+    "智能电梯": 26.5,
+    "锶盐": 18.7,
+    "光电": 35.2,
+    "集成电路及传感器": 12.1,
+    "医药中间体及现代中药": 9.8,
+    "新能源及新型储能": 14.6,
+    "无人机及航空地面设备": 3.2,
+    "机器人": 5.4,
+    "食品及酒水饮料": 21.3,
+    "其他": 45.8,
 }
 
 
 def read_csvs(folder: Path) -> pd.DataFrame:
-    frames = [pd.read_csv(p, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-              for p in sorted(folder.glob("*.csv"))]
+    frames = [
+        pd.read_csv(p, dtype=str, encoding="utf-8-sig", keep_default_na=False) for p in sorted(folder.glob("*.csv"))
+    ]
     frame = pd.concat(frames, ignore_index=True)
     for column in AMOUNTS + ["用地面积(亩)"]:  # exact, in hundredths
         frame[column] = frame[column].map(lambda s: round(float(s) * 100)).astype("int64")
@@ -118,7 +136,9 @@ def test_values_are_plausible(district):
     assert set(district["所属园区"]) == {"双桥经开区", "大足工业园区", "大足高新区"}
     assert set(district["产业集群"]) == set(CLUSTER_OUTPUT_2023)
     # heavy tail: the 10% largest firms make over 40% of the output, the largest over 5%
-    annual = district[district["报告期"].str.startswith("2023")].groupby("统一社会信用代码")["工业总产值当月(万元)"].sum()
+    annual = (
+        district[district["报告期"].str.startswith("2023")].groupby("统一社会信用代码")["工业总产值当月(万元)"].sum()
+    )
     assert annual.nlargest(len(annual) // 10).sum() > 0.4 * annual.sum()
     assert annual.max() > 0.05 * annual.sum()
 
@@ -134,8 +154,11 @@ def test_seasonality(district):
 
 def test_some_firms_change_park_or_cluster_once(district):
     per_firm = district.sort_values("报告期").groupby("统一社会信用代码")
-    changes = per_firm.apply(lambda f: int(((f["所属园区"] != f["所属园区"].shift())
-                                            | (f["产业集群"] != f["产业集群"].shift())).iloc[1:].sum()))
+    changes = per_firm.apply(
+        lambda f: int(
+            ((f["所属园区"] != f["所属园区"].shift()) | (f["产业集群"] != f["产业集群"].shift())).iloc[1:].sum()
+        )
+    )
     movers = changes[changes > 0]
     assert 3 <= len(movers) <= 0.03 * len(changes)  # about 1%
     assert (movers == 1).all()
@@ -173,20 +196,40 @@ def test_bad_rows(tmp_path, n_bad):
 
 def test_cli(tmp_path):
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--scale", "district", "--out", str(tmp_path / "out"), "--months",
-         "2024-01:2024-02", "--bad-rows", "2", "--quiet"], capture_output=True, text=True, cwd=tmp_path)
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--scale",
+            "district",
+            "--out",
+            str(tmp_path / "out"),
+            "--months",
+            "2024-01:2024-02",
+            "--bad-rows",
+            "2",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "规上工业企业月报_2024-01.csv", "规上工业企业月报_2024-02.csv"]
-    bad = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path), "--months", "2024-13"],
-                         capture_output=True, text=True)
+        "规上工业企业月报_2024-01.csv",
+        "规上工业企业月报_2024-02.csv",
+    ]
+    bad = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path), "--months", "2024-13"], capture_output=True, text=True
+    )
     assert bad.returncode == 2 and "months" in bad.stderr
 
 
 def test_bundled_sample_is_the_generators_output(tmp_path):
     bundled = sorted(BUNDLED.glob("*.csv"))
-    assert bundled, "run: .venv/bin/python sources/generate_enterprises.py --scale district " \
-                    "--out sources/inbox/规上工业企业月报 --months 2023-01:2024-06"
+    assert bundled, (
+        "run: .venv/bin/python sources/generate_enterprises.py --scale district "
+        "--out sources/inbox/规上工业企业月报 --months 2023-01:2024-06"
+    )
     first, last = bundled[0].stem.split("_")[-1], bundled[-1].stem.split("_")[-1]
     paths = gen.generate("district", tmp_path, f"{first}:{last}")
     assert [p.name for p in paths] == [p.name for p in bundled]

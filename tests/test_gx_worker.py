@@ -45,8 +45,10 @@ def test_a_closed_worker_says_so():
 def test_calls_made_without_waiting_come_back_as_the_waited_ones(worker):
     late = pd.DataFrame({"district_value": [10.0, 5.0], "parks_sum": [9.0, 6.0]})
     fine = pd.DataFrame({"district_value": [10.0], "parks_sum": [9.0]})
-    first, second = worker.validate_later("marts_park_reconciliation", late), \
-        worker.validate_later("marts_park_reconciliation", fine)
+    first, second = (
+        worker.validate_later("marts_park_reconciliation", late),
+        worker.validate_later("marts_park_reconciliation", fine),
+    )
     assert worker.suite_names, "a waited call in between is answered too"
     assert [f.row_indices for f in first.result(timeout=60)] == [(1,)]
     assert second.result(timeout=60) == []

@@ -40,8 +40,10 @@ DAGSTER_INTERNALS_ALLOWED = {"dagster_project/instance.py"}
 
 
 def _modules(root: Path) -> dict[str, Path]:
-    return {".".join(path.relative_to(root.parent).with_suffix("").parts).removesuffix(".__init__"): path
-            for path in root.rglob("*.py")}
+    return {
+        ".".join(path.relative_to(root.parent).with_suffix("").parts).removesuffix(".__init__"): path
+        for path in root.rglob("*.py")
+    }
 
 
 def imports_of(module: str, path: Path) -> Iterator[tuple[str, int]]:
@@ -54,7 +56,7 @@ def imports_of(module: str, path: Path) -> Iterator[tuple[str, int]]:
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
-                base = base[:len(base) - node.level + 1]
+                base = base[: len(base) - node.level + 1]
                 name = ".".join(base + ([node.module] if node.module else []))
             else:
                 name = node.module or ""
@@ -102,9 +104,12 @@ APART = {"ingest", "quality"}
 
 
 def test_packages_import_downwards_only(graph):
-    upwards = [f"{source} → {target} ({', '.join(where)})" for source, targets in graph.items()
-               for target, where in targets.items()
-               if layer_of(target) > layer_of(source) or {source, target} <= APART]
+    upwards = [
+        f"{source} → {target} ({', '.join(where)})"
+        for source, targets in graph.items()
+        for target, where in targets.items()
+        if layer_of(target) > layer_of(source) or {source, target} <= APART
+    ]
     assert not upwards, "imports from a higher layer, or between the readers and the gates:\n" + "\n".join(upwards)
 
 
@@ -142,15 +147,23 @@ def internal_imports(path: Path) -> list[str]:
         if name.startswith("dagster._") and relative in DAGSTER_INTERNALS_ALLOWED:
             continue
         top, _, rest = name.partition(".")
-        if (top == "dbt" and rest and name not in ALLOWED_DBT) or (top == "dagster_dbt" and rest) \
-                or (top == "dagster" and rest.startswith("_")) or top in ("dbt_common", "dbt_adapters"):
+        if (
+            (top == "dbt" and rest and name not in ALLOWED_DBT)
+            or (top == "dagster_dbt" and rest)
+            or (top == "dagster" and rest.startswith("_"))
+            or top in ("dbt_common", "dbt_adapters")
+        ):
             found.append(f"{relative}:{line}: {name}")
     return found
 
 
 def test_dbt_and_dagster_dbt_are_used_through_their_public_interfaces_only():
-    internal = [found for folder in (PACKAGE, "bench", "bi", "tests")
-                for path in (REPO_ROOT / folder).rglob("*.py") for found in internal_imports(path)]
+    internal = [
+        found
+        for folder in (PACKAGE, "bench", "bi", "tests")
+        for path in (REPO_ROOT / folder).rglob("*.py")
+        for found in internal_imports(path)
+    ]
     assert not internal, "internal modules of dbt or Dagster:\n" + "\n".join(internal)
 
 
@@ -161,8 +174,10 @@ def test_the_checks_find_what_they_look_for(tmp_path):
         (package / folder).mkdir(parents=True)
         (package / folder / "__init__.py").write_text("")
     (package / "__init__.py").write_text("")
-    (package / "ingest" / "a.py").write_text("from ..quality.b import x\nfrom dagster_dbt.asset_utils import y\n"
-                                             "import dbt.adapters.duckdb\nfrom dbt.cli.main import dbtRunner\n")
+    (package / "ingest" / "a.py").write_text(
+        "from ..quality.b import x\nfrom dagster_dbt.asset_utils import y\n"
+        "import dbt.adapters.duckdb\nfrom dbt.cli.main import dbtRunner\n"
+    )
     (package / "quality" / "b.py").write_text("def f():\n    from ..ingest import a\n")
     modules = _modules(package)
     graph = {}

@@ -40,10 +40,19 @@ def test_new_months_are_incremental_and_equal_a_full_rebuild(tmp_path):
     shutil.copy2(last, inbox / MONTHLY / last.name)
     result = run_nightly(inbox, data)
     _assert_merged(data)
-    assert {"dim_cluster", "dim_indicator", "dim_mu_class", "fct_indicator_value", "fct_cluster_output",
-            "fct_target_progress"} <= {mart for mart, rebuilt in marts_rebuilt(result).items() if not rebuilt}, \
-        "marts that do not read the enterprise feed are left as they are"
-    compiled = (data / "dbt_target" / "duckdb" / "compiled" / "dazu246/models/marts/fct_enterprise_month.sql").read_text()
+    assert {
+        "dim_cluster",
+        "dim_indicator",
+        "dim_mu_class",
+        "fct_indicator_value",
+        "fct_cluster_output",
+        "fct_target_progress",
+    } <= {
+        mart for mart, rebuilt in marts_rebuilt(result).items() if not rebuilt
+    }, "marts that do not read the enterprise feed are left as they are"
+    compiled = (
+        data / "dbt_target" / "duckdb" / "compiled" / "dazu246/models/marts/fct_enterprise_month.sql"
+    ).read_text()
     assert "enterprise_months.loaded_at > cast('" in compiled, "and it read only the newly loaded rows"
     for name in ("fct_mu_efficiency", "dim_enterprise"):
         compiled = (data / "dbt_target" / "duckdb" / "compiled" / f"dazu246/models/marts/{name}.sql").read_text()
@@ -63,8 +72,8 @@ def test_new_months_are_incremental_and_equal_a_full_rebuild(tmp_path):
 def test_a_month_landed_with_an_older_stamp_fails_the_latest_row_guard(tmp_path):
     """The incremental marts trust that later loads carry later loaded_at. A file stamped earlier (clock set
     back, rows loaded by hand) is skipped by them; assert_fct_enterprise_month_is_latest must say so."""
-    import duckdb
     import dagster as dg
+    import duckdb
 
     from dagster_project.catalog import load_catalog
     from dagster_project.definitions import defs
@@ -99,8 +108,10 @@ def test_a_month_landed_with_an_older_stamp_fails_the_latest_row_guard(tmp_path)
 # Each changes fct_enterprise_month of a built sample by hand; the guard must notice. The second keeps
 # the count of rows and the keys, so only the comparison of the rows' hashes can see it.
 TAMPERINGS = {
-    "a row deleted": ["delete from marts_db.marts.fct_enterprise_month where rowid = (select min(rowid) "
-                      "from marts_db.marts.fct_enterprise_month)"],
+    "a row deleted": [
+        "delete from marts_db.marts.fct_enterprise_month where rowid = (select min(rowid) "
+        "from marts_db.marts.fct_enterprise_month)"
+    ],
     "two rows' provenance swapped": [
         "create temp table pair as select credit_code, period_code, row_no from marts_db.marts.fct_enterprise_month "
         "where submission_id = (select min(submission_id) from marts_db.marts.fct_enterprise_month) "
@@ -108,8 +119,9 @@ TAMPERINGS = {
         "update marts_db.marts.fct_enterprise_month as f set row_no = (select max(row_no) + min(row_no) - f.row_no "
         "from pair) where (credit_code, period_code) in (select credit_code, period_code from pair)",
     ],
-    "a row twice": ["insert into marts_db.marts.fct_enterprise_month select * from marts_db.marts.fct_enterprise_month "
-                    "limit 1"],
+    "a row twice": [
+        "insert into marts_db.marts.fct_enterprise_month select * from marts_db.marts.fct_enterprise_month " "limit 1"
+    ],
 }
 
 

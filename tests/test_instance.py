@@ -67,8 +67,11 @@ def test_a_table_found_is_not_looked_up_again_and_a_missing_one_is(tmp_path, mon
         storage = instance.event_log_storage
         lookups = []
         real_has_table = storage._engine.dialect.has_table
-        monkeypatch.setattr(storage._engine.dialect, "has_table",
-                            lambda conn, name, **kw: lookups.append(name) or real_has_table(conn, name, **kw))
+        monkeypatch.setattr(
+            storage._engine.dialect,
+            "has_table",
+            lambda conn, name, **kw: lookups.append(name) or real_has_table(conn, name, **kw),
+        )
         assert storage.has_table("event_logs") and storage.has_table("event_logs")
         assert lookups == ["event_logs"]
         assert not storage.has_table("added_later")

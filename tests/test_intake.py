@@ -16,16 +16,17 @@ import pytest
 
 from dagster_project import intake as pipeline
 from dagster_project.intake import process_inbox
-from dagster_project.settings import IntakeLimits, Settings
+from dagster_project.settings import DEFAULT_LIMITS, IntakeLimits, Settings
 from tests import corpus
 from tests.builders import cover, indicator_row, write_workbook
 
-SMALL = IntakeLimits(max_file_bytes=1_000_000, max_uncompressed_bytes=2_000_000, max_member_bytes=1_500_000,
-                     max_rows=50, max_cells=2_000)
+SMALL = IntakeLimits(
+    max_file_bytes=1_000_000, max_uncompressed_bytes=2_000_000, max_member_bytes=1_500_000, max_rows=50, max_cells=2_000
+)
 DAMAGED_WORDS = "用 Excel 或 WPS 打开文件后重新保存"
 
 
-def run(tmp_path: Path, catalog, build, limits: IntakeLimits = IntakeLimits(), name: str = "bad.xlsx"):
+def run(tmp_path: Path, catalog, build, limits: IntakeLimits = DEFAULT_LIMITS, name: str = "bad.xlsx"):
     """good.xlsx and the file build(path) writes, in one pass over the inbox."""
     settings = Settings(inbox=tmp_path / "inbox", data_dir=tmp_path / "data", limits=limits)
     settings.inbox.mkdir(parents=True, exist_ok=True)
@@ -41,8 +42,11 @@ def run(tmp_path: Path, catalog, build, limits: IntakeLimits = IntakeLimits(), n
 def landed_values(settings: Settings, submission_id: str) -> set[tuple[str, float]]:
     con = duckdb.connect(str(settings.work_warehouse), read_only=True)
     try:
-        return set(con.execute("select source_cell, value from raw.indicator_value where submission_id = ?",
-                               [submission_id]).fetchall())
+        return set(
+            con.execute(
+                "select source_cell, value from raw.indicator_value where submission_id = ?", [submission_id]
+            ).fetchall()
+        )
     finally:
         con.close()
 
@@ -54,9 +58,11 @@ def report_of(settings: Settings, outcome) -> str:
 def raw_rows(settings: Settings, submission_id: str) -> list[tuple]:
     con = duckdb.connect(str(settings.work_warehouse), read_only=True)
     try:
-        return con.execute("select source_sheet, source_cell, area_code, value_kind, value, raw_text, explanation, "
-                           "quality_flag from raw.indicator_value where submission_id = ? order by line_no",
-                           [submission_id]).fetchall()
+        return con.execute(
+            "select source_sheet, source_cell, area_code, value_kind, value, raw_text, explanation, "
+            "quality_flag from raw.indicator_value where submission_id = ? order by line_no",
+            [submission_id],
+        ).fetchall()
     finally:
         con.close()
 
@@ -64,14 +70,27 @@ def raw_rows(settings: Settings, submission_id: str) -> list[tuple]:
 # --- containment: damaged and unreadable files --------------------------------------------------------
 
 DAMAGED = {  # name -> (builder, rule, words in the report, technical: the exception's type)
-    "raw_ampersand_in_sheet_xml": (corpus.raw_ampersand, "unreadable_file", DAMAGED_WORDS, "ParseError: not well-formed"),
+    "raw_ampersand_in_sheet_xml": (
+        corpus.raw_ampersand,
+        "unreadable_file",
+        DAMAGED_WORDS,
+        "ParseError: not well-formed",
+    ),
     "damaged_deflate_stream": (corpus.damaged_stream, "unreadable_file", DAMAGED_WORDS, "zlib.error"),
     "cut_off_in_transfer": (corpus.cut_off, "unreadable_file", "如文件在传输中被截断, 请重新发送", "BadZipFile"),
     "html_named_xls": (lambda p: corpus.html_as_xls(p.with_suffix(".xls")), "unreadable_file", "网页(HTML)", ""),
-    "damaged_xls": (lambda p: _write(p.with_suffix(".xls"), bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 600),
-                    "unreadable_file", DAMAGED_WORDS, "xlrd"),
-    "wps_et_file": (lambda p: _write(p.with_suffix(".et"), b"\xd0\xcf\x11\xe0wps"), "unreadable_file",
-                    "另存为 .xlsx", ""),
+    "damaged_xls": (
+        lambda p: _write(p.with_suffix(".xls"), bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 600),
+        "unreadable_file",
+        DAMAGED_WORDS,
+        "xlrd",
+    ),
+    "wps_et_file": (
+        lambda p: _write(p.with_suffix(".et"), b"\xd0\xcf\x11\xe0wps"),
+        "unreadable_file",
+        "另存为 .xlsx",
+        "",
+    ),
 }
 
 
@@ -133,20 +152,48 @@ def test_a_csv_with_one_very_long_field_loads(tmp_path, catalog):
 # --- bounded cost -------------------------------------------------------------------------------------
 
 COSTLY = {  # name -> (builder, limits, rule, words)
-    "inflates_beyond_the_total": (lambda p: corpus.inflating_workbook(p, 3_000_000), replace(SMALL, max_compression_ratio=1e9),
-                                  "workbook_too_large", "解压后过大"),
-    "one_part_inflates_too_far": (lambda p: corpus.inflating_workbook(p, 1_700_000),
-                                  replace(SMALL, max_compression_ratio=1e9, max_uncompressed_bytes=5_000_000),
-                                  "workbook_too_large", "sheet2.xml"),
-    "compressed_beyond_the_ratio": (lambda p: corpus.inflating_workbook(p, 1_200_000),
-                                    replace(SMALL, max_compression_ratio=5), "workbook_too_large", "压缩比异常"),
-    "too_many_parts": (lambda p: corpus.with_extra_parts(corpus.good_workbook(p), 30), replace(SMALL, max_members=20),
-                       "workbook_too_large", "内部文件过多"),
-    "too_many_rows": (lambda p: corpus.many_rows_csv(p.with_suffix(".csv"), 60), SMALL, "too_many_rows", "超过上限 50 行"),
-    "too_many_cells": (lambda p: corpus.many_rows_csv(p.with_suffix(".csv"), 40), replace(SMALL, max_cells=200),
-                       "too_many_rows", "单元格超过上限"),
-    "file_too_large": (lambda p: corpus.many_rows_csv(p.with_suffix(".csv"), 1_000), replace(SMALL, max_file_bytes=20_000),
-                       "file_too_large", "文件过大"),
+    "inflates_beyond_the_total": (
+        lambda p: corpus.inflating_workbook(p, 3_000_000),
+        replace(SMALL, max_compression_ratio=1e9),
+        "workbook_too_large",
+        "解压后过大",
+    ),
+    "one_part_inflates_too_far": (
+        lambda p: corpus.inflating_workbook(p, 1_700_000),
+        replace(SMALL, max_compression_ratio=1e9, max_uncompressed_bytes=5_000_000),
+        "workbook_too_large",
+        "sheet2.xml",
+    ),
+    "compressed_beyond_the_ratio": (
+        lambda p: corpus.inflating_workbook(p, 1_200_000),
+        replace(SMALL, max_compression_ratio=5),
+        "workbook_too_large",
+        "压缩比异常",
+    ),
+    "too_many_parts": (
+        lambda p: corpus.with_extra_parts(corpus.good_workbook(p), 30),
+        replace(SMALL, max_members=20),
+        "workbook_too_large",
+        "内部文件过多",
+    ),
+    "too_many_rows": (
+        lambda p: corpus.many_rows_csv(p.with_suffix(".csv"), 60),
+        SMALL,
+        "too_many_rows",
+        "超过上限 50 行",
+    ),
+    "too_many_cells": (
+        lambda p: corpus.many_rows_csv(p.with_suffix(".csv"), 40),
+        replace(SMALL, max_cells=200),
+        "too_many_rows",
+        "单元格超过上限",
+    ),
+    "file_too_large": (
+        lambda p: corpus.many_rows_csv(p.with_suffix(".csv"), 1_000),
+        replace(SMALL, max_file_bytes=20_000),
+        "file_too_large",
+        "文件过大",
+    ),
 }
 
 
@@ -166,7 +213,9 @@ def test_a_stray_formatted_cell_far_from_the_data_costs_nothing(row, column, tmp
     settings, outcome = run(tmp_path, catalog, lambda p: corpus.stray_cell(p, row, column), SMALL)
     assert outcome.status == "accepted"
     assert {(cell, value) for _, cell, _, _, value, *_ in raw_rows(settings, outcome.submission_id)} == {
-        ("H2", 20.0), ("H3", 0.125)}
+        ("H2", 20.0),
+        ("H3", 0.125),
+    }
 
 
 # --- the inbox is files, not links ----------------------------------------------------------------------
@@ -178,8 +227,11 @@ def test_links_and_special_files_are_named_never_followed(tmp_path, catalog):
     outside = tmp_path / "outside"
     outside.mkdir()
     secret = outside / "secret.csv"
-    secret.write_text("指标名称,统计范围,数据类型,数值,单位,说明,报送单位,报告期\n"
-                      f"工业投资增速,全区,实绩,12.5,%,{MARKER},区科技局,2024年1-6月\n", encoding="utf-8")
+    secret.write_text(
+        "指标名称,统计范围,数据类型,数值,单位,说明,报送单位,报告期\n"
+        f"工业投资增速,全区,实绩,12.5,%,{MARKER},区科技局,2024年1-6月\n",
+        encoding="utf-8",
+    )
     corpus.good_workbook(outside / f"{MARKER}.xlsx")
 
     def links(path: Path) -> Path:
@@ -201,8 +253,13 @@ def test_links_and_special_files_are_named_never_followed(tmp_path, catalog):
         recorded = dict(con.execute("select file_name, status from raw.submission").fetchall())
     finally:
         con.close()
-    assert recorded == {"good.xlsx": "accepted", "link.csv": "rejected", "linked_folder": "rejected",
-                        "dangling.xlsx": "rejected", "pipe.csv": "rejected"}
+    assert recorded == {
+        "good.xlsx": "accepted",
+        "link.csv": "rejected",
+        "linked_folder": "rejected",
+        "dangling.xlsx": "rejected",
+        "pipe.csv": "rejected",
+    }
     for path in settings.data_dir.rglob("*"):
         if path.is_file():
             assert MARKER.encode() not in path.read_bytes(), f"{path} holds what lies outside the inbox"
@@ -211,12 +268,15 @@ def test_links_and_special_files_are_named_never_followed(tmp_path, catalog):
 
 # --- dates --------------------------------------------------------------------------------------------------
 
+
 def test_a_date_sent_in_the_future_is_an_error_and_its_correction_counts(tmp_path, catalog):
     settings = Settings(inbox=tmp_path / "inbox", data_dir=tmp_path / "data")
     write_workbook(settings.inbox / "wrong_date.xlsx", cover(sent=dt.date(2030, 1, 1)), corpus.GOOD_ROWS)
     first = {o.file_name: o for o in process_inbox(settings, catalog).outcomes}["wrong_date.xlsx"]
     assert first.status == "rejected"
-    assert "<code>sent_date_after_arrival</code>" in report_of(settings, first) and "2030-01-01" in report_of(settings, first)
+    assert "<code>sent_date_after_arrival</code>" in report_of(settings, first) and "2030-01-01" in report_of(
+        settings, first
+    )
 
     write_workbook(settings.inbox / "correction.xlsx", cover(sent=dt.date(2024, 7, 16)), corpus.GOOD_ROWS)
     second = {o.file_name: o for o in process_inbox(settings, catalog).outcomes}["correction.xlsx"]
@@ -225,28 +285,36 @@ def test_a_date_sent_in_the_future_is_an_error_and_its_correction_counts(tmp_pat
     assert "未发现问题" in report and "取代" not in report
 
 
-@pytest.mark.parametrize("period, sent, rule", [
-    ("2031年", dt.date(2026, 1, 1), "period_not_begun"),
-    ("2024年1-6月", dt.date(2023, 12, 1), "sent_date_before_period"),
-])
+@pytest.mark.parametrize(
+    "period, sent, rule",
+    [
+        ("2031年", dt.date(2026, 1, 1), "period_not_begun"),
+        ("2024年1-6月", dt.date(2023, 12, 1), "sent_date_before_period"),
+    ],
+)
 def test_dates_that_cannot_be_right_reject_the_file(period, sent, rule, tmp_path, catalog):
-    settings, outcome = run(tmp_path, catalog,
-                            lambda p: write_workbook(p, cover(period=period, sent=sent), corpus.GOOD_ROWS))
+    settings, outcome = run(
+        tmp_path, catalog, lambda p: write_workbook(p, cover(period=period, sent=sent), corpus.GOOD_ROWS)
+    )
     assert outcome.status == "rejected" and f"<code>{rule}</code>" in report_of(settings, outcome)
 
 
 def test_an_actual_for_a_period_still_running_is_a_soft_finding_unless_explained(tmp_path, catalog):
     def early_report(path: Path) -> Path:
-        write_workbook(path, cover(period="2024年1-6月", sent=dt.date(2024, 6, 28)), [
-            indicator_row("新增规模以上工业企业", 20, "家"),
-            indicator_row("工业投资增速", "12.5", "%", note="快报数, 6月最后两天按预计数"),
-            indicator_row("技术合同成交额", "3", "亿元", kind="实绩", period="2031年"),
-        ])
+        write_workbook(
+            path,
+            cover(period="2024年1-6月", sent=dt.date(2024, 6, 28)),
+            [
+                indicator_row("新增规模以上工业企业", 20, "家"),
+                indicator_row("工业投资增速", "12.5", "%", note="快报数, 6月最后两天按预计数"),
+                indicator_row("技术合同成交额", "3", "亿元", kind="实绩", period="2031年"),
+            ],
+        )
         return path
 
     def arrived_on_28_june(path: Path) -> Path:
         early_report(path)
-        arrival = dt.datetime(2024, 6, 28, 9, 0, tzinfo=dt.timezone.utc).timestamp()
+        arrival = dt.datetime(2024, 6, 28, 9, 0, tzinfo=dt.UTC).timestamp()
         os.utime(path, (arrival, arrival))
         return path
 
@@ -255,10 +323,15 @@ def test_an_actual_for_a_period_still_running_is_a_soft_finding_unless_explained
     assert outcome.status == "rejected" and "<code>actual_for_future_period</code>" in report  # the 2031 actual
 
     def without_the_2031_actual(path: Path) -> Path:
-        write_workbook(path, cover(period="2024年1-6月", sent=dt.date(2024, 6, 28)), [
-            indicator_row("新增规模以上工业企业", 20, "家"),
-            indicator_row("工业投资增速", "12.5", "%", note="快报数, 6月最后两天按预计数")])
-        arrival = dt.datetime(2024, 6, 28, 9, 0, tzinfo=dt.timezone.utc).timestamp()
+        write_workbook(
+            path,
+            cover(period="2024年1-6月", sent=dt.date(2024, 6, 28)),
+            [
+                indicator_row("新增规模以上工业企业", 20, "家"),
+                indicator_row("工业投资增速", "12.5", "%", note="快报数, 6月最后两天按预计数"),
+            ],
+        )
+        arrival = dt.datetime(2024, 6, 28, 9, 0, tzinfo=dt.UTC).timestamp()
         os.utime(path, (arrival, arrival))
         return path
 
@@ -291,11 +364,15 @@ def test_a_report_written_before_a_later_file_of_the_same_run_is_rewritten(tmp_p
 
 # --- Excel habits -----------------------------------------------------------------------------------------
 
+
 def test_merged_cells_apply_to_every_cell_they_cover(tmp_path, catalog):
     settings, outcome = run(tmp_path, catalog, corpus.merged_scope)
     assert outcome.status == "accepted"
     assert [(cell, area, kind) for _, cell, area, kind, *_ in raw_rows(settings, outcome.submission_id)] == [
-        ("H2", "shuangqiao_edz", "actual"), ("H3", "shuangqiao_edz", "actual"), ("H4", "shuangqiao_edz", "actual")]
+        ("H2", "shuangqiao_edz", "actual"),
+        ("H3", "shuangqiao_edz", "actual"),
+        ("H4", "shuangqiao_edz", "actual"),
+    ]
 
 
 @pytest.mark.parametrize("column, cell", [("数值", "H2"), ("说明", "K2"), ("产业集群", "D2")])
@@ -316,14 +393,18 @@ def test_a_formula_is_read_by_its_saved_result(tmp_path, catalog):
     assert outcome.status == "accepted"
     assert raw_rows(settings, outcome.submission_id)[0][4] == 700_000_000  # 7 亿元
 
-    settings, outcome = run(tmp_path / "text", catalog,
-                            lambda p: corpus.formula_workbook(p, "说明", '="快报"&"数"', saved="快报数", value_type="str"))
+    settings, outcome = run(
+        tmp_path / "text",
+        catalog,
+        lambda p: corpus.formula_workbook(p, "说明", '="快报"&"数"', saved="快报数", value_type="str"),
+    )
     assert outcome.status == "accepted" and raw_rows(settings, outcome.submission_id)[0][6] == "快报数"
 
 
 def test_a_formula_saved_with_an_error_value_is_an_error(tmp_path, catalog):
-    settings, outcome = run(tmp_path, catalog,
-                            lambda p: corpus.formula_workbook(p, "数值", "=1/0", saved="#DIV/0!", value_type="e"))
+    settings, outcome = run(
+        tmp_path, catalog, lambda p: corpus.formula_workbook(p, "数值", "=1/0", saved="#DIV/0!", value_type="e")
+    )
     assert outcome.status == "rejected" and "#DIV/0!" in report_of(settings, outcome)
 
 
@@ -335,40 +416,56 @@ def test_minus_signs_as_people_type_them(tmp_path, catalog):
 
 
 def test_an_unreadable_value_names_the_character_that_stopped_it(tmp_path, catalog):
-    settings, outcome = run(tmp_path, catalog, lambda p: write_workbook(
-        p, cover(), [indicator_row("新增规模以上工业企业", "1O0", "家")]))
+    settings, outcome = run(
+        tmp_path, catalog, lambda p: write_workbook(p, cover(), [indicator_row("新增规模以上工业企业", "1O0", "家")])
+    )
     report = report_of(settings, outcome)
     assert outcome.status == "rejected" and "“O”(U+004F)" in report
 
 
 # --- legacy workbooks ----------------------------------------------------------------------------------------
 
+
 def test_a_legacy_xls_workbook_loads_with_its_provenance(tmp_path, catalog):
-    rows = [indicator_row("规上工业总产值", "120", "亿元", area="双桥经开区"), indicator_row("工业投资增速", 0.125, None),
-            indicator_row("新增规模以上工业企业", 3, "家")]
-    settings, outcome = run(tmp_path, catalog, lambda p: corpus.legacy_xls(p.with_suffix(".xls"), rows, merge_scope=True),
-                            name="bad.xls")
+    rows = [
+        indicator_row("规上工业总产值", "120", "亿元", area="双桥经开区"),
+        indicator_row("工业投资增速", 0.125, None),
+        indicator_row("新增规模以上工业企业", 3, "家"),
+    ]
+    settings, outcome = run(
+        tmp_path, catalog, lambda p: corpus.legacy_xls(p.with_suffix(".xls"), rows, merge_scope=True), name="bad.xls"
+    )
     assert outcome.status == "accepted"
     got = raw_rows(settings, outcome.submission_id)
     assert [(sheet, cell, area, value) for sheet, cell, area, _, value, *_ in got] == [
-        ("指标", "H2", "shuangqiao_edz", 12_000_000_000), ("指标", "H3", "shuangqiao_edz", 0.125),
-        ("指标", "H4", "shuangqiao_edz", 3)]
+        ("指标", "H2", "shuangqiao_edz", 12_000_000_000),
+        ("指标", "H3", "shuangqiao_edz", 0.125),
+        ("指标", "H4", "shuangqiao_edz", 3),
+    ]
     assert got[1][5] == "12.5%", "a percent-formatted cell is kept as it shows"
 
 
 # --- the whole nightly job ------------------------------------------------------------------------------------
+
 
 def test_the_nightly_job_publishes_the_sample_beside_every_kind_of_bad_file(tmp_path):
     from tests.builders import SAMPLE_INBOX, copy_sample_inbox
     from tests.pipeline_runs import run_nightly, snapshot
 
     inbox = copy_sample_inbox(tmp_path / "inbox")
-    bad = [corpus.raw_ampersand(inbox / "未转义.xlsx"), corpus.damaged_stream(inbox / "损坏.xlsx"),
-           corpus.cut_off(inbox / "截断.xlsx"), corpus.formula_workbook(inbox / "公式.xlsx", "数值"),
-           corpus.html_as_xls(inbox / "网页.xls")]
+    bad = [
+        corpus.raw_ampersand(inbox / "未转义.xlsx"),
+        corpus.damaged_stream(inbox / "损坏.xlsx"),
+        corpus.cut_off(inbox / "截断.xlsx"),
+        corpus.formula_workbook(inbox / "公式.xlsx", "数值"),
+        corpus.html_as_xls(inbox / "网页.xls"),
+    ]
     (inbox / "链接.xlsx").symlink_to(inbox / "经信委2023年报(终版).xlsx")
-    good = [corpus.stray_cell(inbox / "远处格式.xlsx"), corpus.legacy_xls(inbox / "旧版.xls"),
-            corpus.long_field_csv(inbox / "超长字段.csv")]
+    good = [
+        corpus.stray_cell(inbox / "远处格式.xlsx"),
+        corpus.legacy_xls(inbox / "旧版.xls"),
+        corpus.long_field_csv(inbox / "超长字段.csv"),
+    ]
     run_nightly(inbox, tmp_path / "data")
 
     marts = snapshot(tmp_path / "data")

@@ -42,8 +42,11 @@ def test_all_checks_pass_on_the_built_sample(warehouse_copy):
 
 
 def test_cluster_shares_that_do_not_sum_to_one_fail_blocking(warehouse_copy):
-    _break(warehouse_copy, "update marts.fct_cluster_output set share_of_area_total = share_of_area_total * 1.1 "
-                           "where cluster_code = 'other'")
+    _break(
+        warehouse_copy,
+        "update marts.fct_cluster_output set share_of_area_total = share_of_area_total * 1.1 "
+        "where cluster_code = 'other'",
+    )
     result = _results(cluster_output_checks, warehouse_copy)["cluster_shares_sum_to_one"]
     assert not result.passed and result.severity == dg.AssetCheckSeverity.ERROR
     assert result.metadata["failing_row_count"].value >= 1  # every period with an `other` row
@@ -51,10 +54,12 @@ def test_cluster_shares_that_do_not_sum_to_one_fail_blocking(warehouse_copy):
 
 
 def test_implausible_computed_growth_fails_and_disagreeing_growth_warns(warehouse_copy):
-    _break(warehouse_copy,
-           "update marts.fct_cluster_output set yoy_growth = 8.5 where cluster_code = 'robotics'",
-           "update marts.fct_cluster_output set yoy_growth = reported_yoy_growth + 0.02 "
-           "where cluster_code = 'smart_elevators' and reported_yoy_growth is not null")
+    _break(
+        warehouse_copy,
+        "update marts.fct_cluster_output set yoy_growth = 8.5 where cluster_code = 'robotics'",
+        "update marts.fct_cluster_output set yoy_growth = reported_yoy_growth + 0.02 "
+        "where cluster_code = 'smart_elevators' and reported_yoy_growth is not null",
+    )
     results = _results(cluster_output_checks, warehouse_copy)
     assert not results["computed_growth_plausible"].passed
     assert "robotics" in results["computed_growth_plausible"].metadata["failing_rows"].value
@@ -64,19 +69,24 @@ def test_implausible_computed_growth_fails_and_disagreeing_growth_warns(warehous
 
 
 def test_parks_exceeding_the_district_warn(warehouse_copy):
-    _break(warehouse_copy, "update marts.fct_indicator_value set value = 5000 "
-                           "where indicator_code = 'new_tech_smes' and area_code = 'industrial_park'")
+    _break(
+        warehouse_copy,
+        "update marts.fct_indicator_value set value = 5000 "
+        "where indicator_code = 'new_tech_smes' and area_code = 'industrial_park'",
+    )
     result = _results(parks_within_district, warehouse_copy)["parks_within_district"]
     assert not result.passed and result.severity == dg.AssetCheckSeverity.WARN
     assert "new_tech_smes" in result.metadata["failing_rows"].value
 
 
 def test_targets_with_unknown_codes_or_wild_ratios_fail(warehouse_copy):
-    _break(warehouse_copy,
-           "update marts.fct_target_progress set indicator_code = 'no_such_indicator' "
-           "where indicator_code = 'tech_smes'",
-           "update marts.fct_target_progress set schedule_ratio = 1.5, attainment_ratio = 99 "
-           "where indicator_code = 'green_factories'")
+    _break(
+        warehouse_copy,
+        "update marts.fct_target_progress set indicator_code = 'no_such_indicator' "
+        "where indicator_code = 'tech_smes'",
+        "update marts.fct_target_progress set schedule_ratio = 1.5, attainment_ratio = 99 "
+        "where indicator_code = 'green_factories'",
+    )
     results = _results(target_progress_checks, warehouse_copy)
     assert not results["targets_reference_known_codes"].passed
     assert "no_such_indicator" in results["targets_reference_known_codes"].metadata["failing_rows"].value

@@ -26,8 +26,17 @@ def test_job_runs_in_process():
 def test_graph_reaches_every_mart_from_the_inbox():
     graph = defs.resolve_asset_graph()
     marts = {k.path[-1]: k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
-    contract = {"dim_cluster", "dim_indicator", "dim_department", "dim_area", "dim_period", "fct_indicator_value",
-                "fct_cluster_output", "fct_target_progress", "fct_submission"}
+    contract = {
+        "dim_cluster",
+        "dim_indicator",
+        "dim_department",
+        "dim_area",
+        "dim_period",
+        "fct_indicator_value",
+        "fct_cluster_output",
+        "fct_target_progress",
+        "fct_submission",
+    }
     assert contract <= set(marts)
     published = graph.get(dg.AssetKey(["serving", "published_warehouse"])).parent_keys
     assert set(marts.values()) <= published, "publishing waits for every mart"

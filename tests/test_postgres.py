@@ -37,10 +37,14 @@ def both_targets(tmp_path_factory):
     inbox = root / "inbox"
     shutil.copytree(SAMPLE_INBOX, inbox)
     # a file held for the catalog, so that the work list and a composed indicator are compared too
-    write_workbook(inbox / "held.xlsx", cover(), [indicator_row("重点企业产值", "120", "亿元"),
-                                                  indicator_row("重点企业产值增速", "9", "%")])
-    write_workbook(inbox / "composed.xlsx", cover(department="区科技局"),
-                   [indicator_row("规上工业增加值增速", "8.5", "%")])
+    write_workbook(
+        inbox / "held.xlsx",
+        cover(),
+        [indicator_row("重点企业产值", "120", "亿元"), indicator_row("重点企业产值增速", "9", "%")],
+    )
+    write_workbook(
+        inbox / "composed.xlsx", cover(department="区科技局"), [indicator_row("规上工业增加值增速", "8.5", "%")]
+    )
     with _admin() as con:
         for schema in SCHEMAS:
             con.execute(f"drop schema if exists {schema} cascade")
@@ -72,8 +76,11 @@ def test_postgres_marts_equal_duckdb_marts_row_by_row(both_targets):
         assert len(pg[table]) == len(duck[table]) > 0, table
         for duck_row, pg_row in zip(duck[table], pg[table]):
             assert set(duck_row) == set(pg_row), table
-            differing = {k: (duck_row[k], pg_row[k]) for k in duck_row
-                         if k not in RUN_TIMESTAMPS and not _same(duck_row[k], pg_row[k])}
+            differing = {
+                k: (duck_row[k], pg_row[k])
+                for k in duck_row
+                if k not in RUN_TIMESTAMPS and not _same(duck_row[k], pg_row[k])
+            }
             assert differing == {}, (table, differing)
 
 
@@ -84,7 +91,8 @@ def test_postgres_export_has_the_layout_and_rows_of_the_duckdb_export(both_targe
         current = root / target / "export" / "current"
         layouts[target] = {
             str(path.relative_to(current)): duckdb.execute(f"select count(*) from '{path}'").fetchone()[0]
-            for path in sorted(current.rglob("*.parquet"))}
+            for path in sorted(current.rglob("*.parquet"))
+        }
     assert "fct_enterprise_month/year=2024/month=6/data_0.parquet" in layouts["duckdb"]
     assert any(name.startswith("fct_mu_efficiency/year=") for name in layouts["duckdb"])
     assert layouts["postgres"] == layouts["duckdb"]
@@ -94,8 +102,11 @@ def test_postgres_export_holds_the_postgres_marts_value_for_value(both_targets):
     _, pg, root = both_targets
     current = root / "postgres" / "export" / "current"
     for table, key in MART_KEYS.items():
-        files = (f"read_parquet('{current / table}/**/*.parquet', hive_partitioning = false)"
-                 if (current / table).is_dir() else f"'{current / table}.parquet'")
+        files = (
+            f"read_parquet('{current / table}/**/*.parquet', hive_partitioning = false)"
+            if (current / table).is_dir()
+            else f"'{current / table}.parquet'"
+        )
         cursor = duckdb.execute(f"select * from {files} order by {key}")
         columns = [d[0] for d in cursor.description]
         exported = [dict(zip(columns, row)) for row in cursor.fetchall()]
@@ -105,9 +116,14 @@ def test_postgres_export_holds_the_postgres_marts_value_for_value(both_targets):
 def _reader_engine():
     import os
 
-    url = sa.engine.URL.create("postgresql+psycopg", username="bi_reader", password=READER_PASSWORD,
-                               host=os.environ.get("PGHOST", "127.0.0.1"), port=int(os.environ.get("PGPORT", 5432)),
-                               database=os.environ["PGDATABASE"])
+    url = sa.engine.URL.create(
+        "postgresql+psycopg",
+        username="bi_reader",
+        password=READER_PASSWORD,
+        host=os.environ.get("PGHOST", "127.0.0.1"),
+        port=int(os.environ.get("PGPORT", 5432)),
+        database=os.environ["PGDATABASE"],
+    )
     return sa.create_engine(url)
 
 
@@ -145,17 +161,20 @@ def test_bi_reader_runs_the_superset_datasets_as_duckdb_does(both_targets):
         duck.close()
 
 
-@pytest.mark.parametrize("statement", [
-    "select * from raw.submission",
-    "select * from staging.stg_raw__submission",
-    "insert into marts.dim_area (area_code) values ('x')",
-    "update marts.fct_indicator_value set value = 0",
-    "delete from marts.fct_submission",
-    "create table public.sneaky (x int)",
-    "create table marts.sneaky (x int)",
-    "create temporary table sneaky (x int)",
-    "drop table marts.dim_area",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "select * from raw.submission",
+        "select * from staging.stg_raw__submission",
+        "insert into marts.dim_area (area_code) values ('x')",
+        "update marts.fct_indicator_value set value = 0",
+        "delete from marts.fct_submission",
+        "create table public.sneaky (x int)",
+        "create table marts.sneaky (x int)",
+        "create temporary table sneaky (x int)",
+        "drop table marts.dim_area",
+    ],
+)
 def test_bi_reader_is_refused_everything_else(both_targets, statement):
     engine = _reader_engine()
     with engine.connect() as connection:
@@ -188,17 +207,21 @@ def test_enterprise_rows_land_in_postgres_exactly_as_read():
     """)
     loaded_at = dt.datetime(2026, 11, 27, 6, 0, 1)
     columns = ", ".join(ENTERPRISE_MONTH.column_names)
-    expected = engine.execute("select 'sub_landing_test' as submission_id, * exclude (employees, land_mu), "
-                              "cast(round(employees) as integer) as employees, land_mu, "
-                              "cast(? as timestamp) as loaded_at from enterprise_checked order by row_no",
-                              [loaded_at]).fetchall()
+    expected = engine.execute(
+        "select 'sub_landing_test' as submission_id, * exclude (employees, land_mu), "
+        "cast(round(employees) as integer) as employees, land_mu, "
+        "cast(? as timestamp) as loaded_at from enterprise_checked order by row_no",
+        [loaded_at],
+    ).fetchall()
     with psycopg.connect(autocommit=True) as pg:
         con = Connection(pg, "postgres")
         with pg.transaction():
             ensure_enterprise_schema(con)
             land_enterprise_rows(engine, con, "sub_landing_test", loaded_at)
-            landed = pg.execute(f"select {columns} from raw.enterprise_month "
-                                f"where submission_id = 'sub_landing_test' order by row_no").fetchall()
+            landed = pg.execute(
+                f"select {columns} from raw.enterprise_month "
+                f"where submission_id = 'sub_landing_test' order by row_no"
+            ).fetchall()
             raise psycopg.Rollback()
     assert [tuple(row) for row in landed] == expected
     assert landed[1][3] == "=SUM(A1)\n第二行" and landed[1][4] == "" and landed[1][5] is None
@@ -213,4 +236,5 @@ def test_a_second_night_on_postgresql_runs_and_keeps_the_marts(both_targets):
     again = _postgres_snapshot()
     for table in MART_KEYS:
         assert [{k: v for k, v in row.items() if k not in RUN_TIMESTAMPS} for row in again[table]] == [
-            {k: v for k, v in row.items() if k not in RUN_TIMESTAMPS} for row in pg[table]], table
+            {k: v for k, v in row.items() if k not in RUN_TIMESTAMPS} for row in pg[table]
+        ], table

@@ -9,9 +9,9 @@ import pytest
 
 from dagster_project.ingest.enterprise import is_enterprise_file
 from dagster_project.ingest.inbox import list_inbox, read_inbox_file
-from dagster_project.intake import parse_file
 from dagster_project.ingest.reading import read_source_file
 from dagster_project.ingest.submission import parse_submission
+from dagster_project.intake import parse_file
 from tests.builders import SAMPLE_INBOX, cover, indicator_row, write_workbook
 
 CSV_TEXT = (
@@ -41,10 +41,13 @@ def test_title_row_reordered_columns_date_cells_and_percent_cells(tmp_path, cata
     path = write_workbook(
         tmp_path / "经信委2024上半年(2).xlsx",
         {"报告期": "2024年1—6月", "报送单位": "大足区经济和信息化委员会", "报出日期": dt.datetime(2024, 7, 15)},
-        [[None, "270余", "家", "实施智能化改造企业", "实绩", "全区", None],
-         [None, 0.314, "%", "工业投资增速", "实绩", "全区", None],
-         ["Excel 把 2024-06 变成了日期", 12, "个", "新增数字化车间", "实绩", "全区", dt.datetime(2024, 6, 1)]],
-        header=header, title="大足区经济信息委2024年上半年指标报送表",
+        [
+            [None, "270余", "家", "实施智能化改造企业", "实绩", "全区", None],
+            [None, 0.314, "%", "工业投资增速", "实绩", "全区", None],
+            ["Excel 把 2024-06 变成了日期", 12, "个", "新增数字化车间", "实绩", "全区", dt.datetime(2024, 6, 1)],
+        ],
+        header=header,
+        title="大足区经济信息委2024年上半年指标报送表",
     )
     wb = openpyxl.load_workbook(path)
     wb["指标"]["B4"].number_format = "0.0%"
@@ -54,7 +57,10 @@ def test_title_row_reordered_columns_date_cells_and_percent_cells(tmp_path, cata
     assert parsed.errors == []
     assert parsed.period.code == "2024H1" and parsed.sent_date == dt.date(2024, 7, 15)
     rows = {r.indicator_code: r for r in parsed.rows}
-    assert (rows["smart_transformation_enterprises"].comparator, rows["smart_transformation_enterprises"].value) == (">", 270)
+    assert (rows["smart_transformation_enterprises"].comparator, rows["smart_transformation_enterprises"].value) == (
+        ">",
+        270,
+    )
     assert rows["smart_transformation_enterprises"].source_cell == "B3"
     assert rows["industrial_investment_growth"].value == pytest.approx(0.314)
     assert rows["industrial_investment_growth"].raw_text == "31.4%"
@@ -95,13 +101,18 @@ def test_units_are_normalised_to_base_units(tmp_path, catalog):
     assert got["elevator_storage_transfer_capacity"].value == 10_000
     change = got["energy_intensity_change"]
     assert change.value == pytest.approx(-0.052) and change.base_period_code == "2022"
-    assert (got["leading_enterprises_introduced"].comparator, got["leading_enterprises_introduced"].value,
-            got["leading_enterprises_introduced"].value_upper) == ("range", 1, 2)
+    assert (
+        got["leading_enterprises_introduced"].comparator,
+        got["leading_enterprises_introduced"].value,
+        got["leading_enterprises_introduced"].value_upper,
+    ) == ("range", 1, 2)
 
 
 def test_cluster_sheet_lands_output_and_growth(tmp_path, catalog):
     path = write_workbook(
-        tmp_path / "clusters.xlsx", cover(period="2023年"), [],
+        tmp_path / "clusters.xlsx",
+        cover(period="2023年"),
+        [],
         cluster_rows=[["镗盐", "全区", 18.7, "7.4%", "示例数据"], ["其他", None, "45.8", 3.1, None]],
     )
     parsed = parse_submission(read_source_file(path.name, path.read_bytes()), catalog)
@@ -134,15 +145,21 @@ def test_sample_csv_is_gbk():
 
 
 def test_cover_labels_and_sheet_names_as_people_write_them(tmp_path, catalog):
-    path = write_workbook(tmp_path / "x.xlsx", {"报送单位（盖章）：": "区科技局", "报告期:": "2024Q1", "填报日期": "2024-04-10"},
-                          [indicator_row("技术合同成交额", "1.2", "亿元")])
+    path = write_workbook(
+        tmp_path / "x.xlsx",
+        {"报送单位（盖章）：": "区科技局", "报告期:": "2024Q1", "填报日期": "2024-04-10"},
+        [indicator_row("技术合同成交额", "1.2", "亿元")],
+    )
     wb = openpyxl.load_workbook(path)
     wb["指标"].title = "指标表 "
     wb.save(path)
     parsed = parse_submission(read_source_file(path.name, path.read_bytes()), catalog)
     assert parsed.errors == []
     assert (parsed.department_code, parsed.period.code, parsed.sent_date) == (
-        "science_tech_bureau", "2024Q1", dt.date(2024, 4, 10))
+        "science_tech_bureau",
+        "2024Q1",
+        dt.date(2024, 4, 10),
+    )
     assert parsed.rows[0].source_sheet == "指标表"
 
 
@@ -156,5 +173,7 @@ def test_read_inbox_hashes_every_file_and_keeps_the_inbox_order(tmp_path):
     for index, (name, size) in enumerate(sizes.items()):
         (tmp_path / name).write_bytes(bytes([index]) * size)
     files = list(read_inbox(tmp_path))
-    assert [f.name for f in files] == [p.name for p in list_inbox(tmp_path)] == ["a.xlsx", "b.csv", "d.csv", "c.parquet"]
+    assert (
+        [f.name for f in files] == [p.name for p in list_inbox(tmp_path)] == ["a.xlsx", "b.csv", "d.csv", "c.parquet"]
+    )
     assert [f.sha256 for f in files] == [hashlib.sha256(f.path.read_bytes()).hexdigest() for f in files]

@@ -59,8 +59,12 @@ def calendar_run(tmp_path_factory):
 
     send("hightech.xlsx", "高新区管委会", dt.date(2024, 7, 18), [indicator_row("工业投资增速", "9", "%")])
     send("hightech_correction.xlsx", "高新区管委会", dt.date(2024, 7, 30), [indicator_row("工业投资增速", "9.5", "%")])
-    send("shuangqiao_held.xlsx", "双桥经开区经发局", dt.date(2024, 7, 19), [indicator_row("某某新型指标数量", "3", "家")])
-    send("park_rejected.xlsx", "大足工业园区管委会", dt.date(2024, 7, 19), [indicator_row("规上工业总产值", "5", "亿圆")])
+    send(
+        "shuangqiao_held.xlsx", "双桥经开区经发局", dt.date(2024, 7, 19), [indicator_row("某某新型指标数量", "3", "家")]
+    )
+    send(
+        "park_rejected.xlsx", "大足工业园区管委会", dt.date(2024, 7, 19), [indicator_row("规上工业总产值", "5", "亿圆")]
+    )
     send("econ_rejected.xlsx", "区经济信息委", dt.date(2024, 7, 15), [indicator_row("规上工业总产值", "5", "亿圆")])
     send("econ_late.xlsx", "区经济信息委", dt.date(2024, 7, 25), [indicator_row("规上工业总产值", "5", "亿元")])
     data = root / "data"
@@ -79,7 +83,11 @@ def test_periods_run_from_the_earliest_held_to_those_begun_by_the_as_of_date(cal
     _, data, _ = calendar_run
     due = _due(data)
     assert {(kind, period) for kind, period, _ in due if kind != "enterprise_monthly"} == {
-        ("annual", "2023"), ("annual", "2024"), ("half_year", "2023H1"), ("half_year", "2024H1")}
+        ("annual", "2023"),
+        ("annual", "2024"),
+        ("half_year", "2023H1"),
+        ("half_year", "2024H1"),
+    }
     months = sorted(period for kind, period, _ in due if kind == "enterprise_monthly")
     assert months[0] == "2023M01" and months[-1] == "2024M08" and len(months) == 20
     assert {d for kind, _, d in due if kind != "enterprise_monthly"} == set(DEPARTMENTS)
@@ -98,10 +106,14 @@ def test_annual_reports_are_judged_by_their_sent_date_else_their_arrival(calenda
         assert row["first_accepted_at"] is not None and row["submission_id"].startswith("sub_")
         # the annual report for 2024 is not due before 20 January 2025
         assert (due[("annual", "2024", department)]["status"], due[("annual", "2024", department)]["days_late"]) == (
-            "not_due", None)
+            "not_due",
+            None,
+        )
         # nobody sent a 2023 half-year report: missing since 20 July 2023
-        assert (due[("half_year", "2023H1", department)]["status"],
-                due[("half_year", "2023H1", department)]["days_late"]) == ("missing", (AS_OF - dt.date(2023, 7, 20)).days)
+        assert (
+            due[("half_year", "2023H1", department)]["status"],
+            due[("half_year", "2023H1", department)]["days_late"],
+        ) == ("missing", (AS_OF - dt.date(2023, 7, 20)).days)
 
 
 def test_half_year_reports_show_the_latest_state_of_each_department(calendar_run):
@@ -118,7 +130,7 @@ def test_half_year_reports_show_the_latest_state_of_each_department(calendar_run
         "science_tech_bureau": ("missing", overdue, None),
     }
     first = dt.datetime.combine(dt.date(2024, 7, 18), dt.time(10), tzinfo=DISTRICT_TIMEZONE)
-    assert due["hightech_zone"]["first_accepted_at"] == first.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    assert due["hightech_zone"]["first_accepted_at"] == first.astimezone(dt.UTC).replace(tzinfo=None)
     assert due["shuangqiao_edz"]["first_accepted_at"] is None
 
 
@@ -153,15 +165,21 @@ def _calendar_with(tmp_path: Path, line: str) -> Path:
     return reference
 
 
-@pytest.mark.parametrize("line, column, words", [
-    ("finance_bureau,annual,年度报表,Annual report,department,year,1,20", "department_code", "未知的报送单位"),
-    ("hightech_zone,annual,年度报表,Annual report,department,year,1,20", "report_kind", "重复"),
-    ("hightech_zone,quarterly,季报,Quarterly report,department,season,1,20", "period_kind", "不是允许的值"),
-    ("hightech_zone,quarterly,季报,Quarterly report,department,quarter,1,32", "due_day", "整数"),
-    ("hightech_zone,quarterly,季报,Quarterly report,department,quarter,一,20", "due_months_after", "整数"),
-    ("econ_info_commission,enterprise_quarterly,企业季报,Enterprise quarterly,enterprise,quarter,1,10", "period_kind",
-     "企业月报"),
-])
+@pytest.mark.parametrize(
+    "line, column, words",
+    [
+        ("finance_bureau,annual,年度报表,Annual report,department,year,1,20", "department_code", "未知的报送单位"),
+        ("hightech_zone,annual,年度报表,Annual report,department,year,1,20", "report_kind", "重复"),
+        ("hightech_zone,quarterly,季报,Quarterly report,department,season,1,20", "period_kind", "不是允许的值"),
+        ("hightech_zone,quarterly,季报,Quarterly report,department,quarter,1,32", "due_day", "整数"),
+        ("hightech_zone,quarterly,季报,Quarterly report,department,quarter,一,20", "due_months_after", "整数"),
+        (
+            "econ_info_commission,enterprise_quarterly,企业季报,Enterprise quarterly,enterprise,quarter,1,10",
+            "period_kind",
+            "企业月报",
+        ),
+    ],
+)
 def test_the_catalog_check_names_a_wrong_calendar_line(tmp_path, line, column, words):
     issues = check_catalog(_calendar_with(tmp_path, line))
     assert [(i.file_name, i.line, i.column) for i in issues] == [("reporting_calendar.csv", 13, column)]
@@ -169,7 +187,10 @@ def test_the_catalog_check_names_a_wrong_calendar_line(tmp_path, line, column, w
 
 
 def test_a_quarterly_report_added_to_the_calendar_passes_the_check(tmp_path):
-    assert check_catalog(_calendar_with(tmp_path, "hightech_zone,quarterly,季报,Quarterly report,department,quarter,1,31")) == []
+    assert (
+        check_catalog(_calendar_with(tmp_path, "hightech_zone,quarterly,季报,Quarterly report,department,quarter,1,31"))
+        == []
+    )
 
 
 def test_the_run_summary_lists_who_is_missing_late_held_or_rejected(calendar_run):
@@ -182,12 +203,17 @@ def test_the_run_summary_lists_who_is_missing_late_held_or_rejected(calendar_run
         lines = calendar_summary(con)
     assert lines[0].startswith(f"报送进度 reporting calendar ({AS_OF})")
     listed = "\n".join(lines[1:])
-    assert "缺报 missing: 区科技局 District Science and Technology Bureau · 半年报表（1-6月） Half-year report " \
-           "(January to June): 2023H1, 2024H1" in listed
-    assert "逾期 late: 区经济信息委 District Economy and Information Technology Commission · 半年报表（1-6月） " \
-           "Half-year report (January to June): 2024H1 (5 天 days)" in listed
+    assert (
+        "缺报 missing: 区科技局 District Science and Technology Bureau · 半年报表（1-6月） Half-year report "
+        "(January to June): 2023H1, 2024H1" in listed
+    )
+    assert (
+        "逾期 late: 区经济信息委 District Economy and Information Technology Commission · 半年报表（1-6月） "
+        "Half-year report (January to June): 2024H1 (5 天 days)" in listed
+    )
     assert "待补录目录 held: 双桥经开区经发局" in listed and "退回 rejected: 大足工业园区管委会" in listed
     # on time for 2023 and 2024H1, not due for 2024: the high-tech zone owes only its 2023 half-year report
     assert [line for line in lines if "大足高新区管委会" in line] == [
         "  缺报 missing: 大足高新区管委会 Dazu High-tech Zone Administrative Committee · 半年报表（1-6月） Half-year "
-        "report (January to June): 2023H1"]
+        "report (January to June): 2023H1"
+    ]

@@ -29,9 +29,11 @@ def _first_half_bytes(number: str) -> bytes:
     """Written once: openpyxl stamps the save time into the file, and the same report must have one sha256."""
     with tempfile.TemporaryDirectory() as tmp:
         path = write_workbook(
-            Path(tmp) / "h1.xlsx", cover(period="2024年1-6月"),
+            Path(tmp) / "h1.xlsx",
+            cover(period="2024年1-6月"),
             [indicator_row("新增规上工业企业", number, "家"), indicator_row("数字化车间数量", "19", "个")],
-            cluster_rows=[["智能电梯", "全区", 14.2, "6.5", "示例数据"], ["其他", "全区", 190.0, None, "示例数据"]])
+            cluster_rows=[["智能电梯", "全区", 14.2, "6.5", "示例数据"], ["其他", "全区", 190.0, None, "示例数据"]],
+        )
         return path.read_bytes()
 
 
@@ -47,10 +49,16 @@ def test_published_file_opens_in_duckdb_1x(built_sample):
     if not READER_PYTHON.exists():
         pytest.skip("make test builds .venv-reader with DuckDB 1.x")
     _, data_dir = built_sample
-    script = ("import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
-              f"print(duckdb.__version__, [c.execute('select count(*) from marts.' + t).fetchone()[0] for t in {sorted(MART_KEYS)!r}])")
-    out = subprocess.run([str(READER_PYTHON), "-c", script, str(data_dir / "warehouse.duckdb")],
-                         capture_output=True, text=True, timeout=120)
+    script = (
+        "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+        f"print(duckdb.__version__, [c.execute('select count(*) from marts.' + t).fetchone()[0] for t in {sorted(MART_KEYS)!r}])"
+    )
+    out = subprocess.run(
+        [str(READER_PYTHON), "-c", script, str(data_dir / "warehouse.duckdb")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     version, counts = out.stdout.split(" ", 1)
     assert version.startswith("1.")
@@ -108,8 +116,10 @@ def _exported_copy(built_sample, tmp_path) -> tuple[Settings, duckdb.DuckDBPyCon
 
 def test_export_writes_only_the_months_that_changed(built_sample, tmp_path):
     settings, con = _exported_copy(built_sample, tmp_path)
-    con.execute("update marts.fct_enterprise_month set loaded_at = loaded_at + interval 1 second "
-                "where year = 2024 and month = 5")  # as a corrected May would land
+    con.execute(
+        "update marts.fct_enterprise_month set loaded_at = loaded_at + interval 1 second "
+        "where year = 2024 and month = 5"
+    )  # as a corrected May would land
     rows = con.execute("select count(*) from marts.fct_enterprise_month").fetchone()[0]
     con.close()
     after = export_parquet(settings, "after") / "fct_enterprise_month"
@@ -132,8 +142,9 @@ def test_export_writes_only_the_years_of_mu_efficiency_that_changed(built_sample
     assert sorted(links) == [f"year={y}" for y in years]
     assert links.pop(f"year={years[0]}") == 1, "a year whose rows changed is written again"
     assert links and all(n == 2 for n in links.values()), "the other years are hard links to the previous version"
-    exported = duckdb.execute(f"select * from read_parquet('{after}/**/*.parquet', hive_partitioning = false) "
-                              "order by all").fetchall()
+    exported = duckdb.execute(
+        f"select * from read_parquet('{after}/**/*.parquet', hive_partitioning = false) " "order by all"
+    ).fetchall()
     assert exported == expected
 
 
@@ -143,8 +154,16 @@ def test_readers_are_never_blocked_and_always_see_a_complete_state(tmp_path):
     run_nightly(inbox, data_dir)
     complete_states = [_counts(data_dir)]
     stop, out = tmp_path / "stop", tmp_path / "reader.json"
-    reader = subprocess.Popen([sys.executable, str(Path(__file__).with_name("reader_loop.py")),
-                               str(data_dir / "warehouse.duckdb"), str(stop), str(out), "300"])
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("reader_loop.py")),
+            str(data_dir / "warehouse.duckdb"),
+            str(stop),
+            str(out),
+            "300",
+        ]
+    )
     try:
         for step in range(3):
             if step == 1:
@@ -175,13 +194,24 @@ def _counts(data_dir: Path) -> dict:
 
 
 def _run_in_subprocess(inbox: Path, data_dir: Path, failpoint: str | None = None) -> int:
-    env = {**os.environ, "DAZU_INBOX": str(inbox), "DAZU_DATA_DIR": str(data_dir),
-           "DAGSTER_HOME": str(data_dir / "dagster_home")}
+    env = {
+        **os.environ,
+        "DAZU_INBOX": str(inbox),
+        "DAZU_DATA_DIR": str(data_dir),
+        "DAGSTER_HOME": str(data_dir / "dagster_home"),
+    }
     env.pop("DAZU_FAILPOINT", None)
     if failpoint:
         env["DAZU_FAILPOINT"] = failpoint
-    process = subprocess.run([sys.executable, "-m", "dagster_project.run_once"], cwd=REPO_ROOT, env=env,
-                             capture_output=True, text=True, timeout=600, start_new_session=True)
+    process = subprocess.run(
+        [sys.executable, "-m", "dagster_project.run_once"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        start_new_session=True,
+    )
     return process.returncode
 
 
@@ -217,6 +247,6 @@ def test_an_empty_enterprise_fact_still_exports_its_columns(tmp_path):
     data_dir = tmp_path / "data"
     run_nightly(tmp_path / "empty_inbox", data_dir)  # no files at all: every mart empty or reference-only
     folder = data_dir / "export" / "current" / "fct_enterprise_month"
-    rows, = duckdb.execute(f"select count(*) from read_parquet('{folder}/**/*.parquet')").fetchone()
+    (rows,) = duckdb.execute(f"select count(*) from read_parquet('{folder}/**/*.parquet')").fetchone()
     columns = [c[0] for c in duckdb.execute(f"describe select * from read_parquet('{folder}/**/*.parquet')").fetchall()]
     assert rows == 0 and {"credit_code", "period_code", "year", "month", "loaded_at"} <= set(columns)

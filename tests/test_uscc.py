@@ -16,16 +16,19 @@ def test_any_single_changed_character_is_caught(code):
     for position in range(18):
         for replacement in "0A7X":
             if code[position] != replacement:
-                changed = code[:position] + replacement + code[position + 1:]
+                changed = code[:position] + replacement + code[position + 1 :]
                 assert not is_valid_uscc(changed), changed
 
 
-@pytest.mark.parametrize("code, message", [
-    ("9111000080210043", "长度应为18位"),
-    ("91110000802100433I", "非法字符"),
-    ("911100AB802100433B", "行政区划码"),
-    ("91110000802100433C", "校验位应为B"),
-])
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        ("9111000080210043", "长度应为18位"),
+        ("91110000802100433I", "非法字符"),
+        ("911100AB802100433B", "行政区划码"),
+        ("91110000802100433C", "校验位应为B"),
+    ],
+)
 def test_problems_are_explained(code, message):
     assert message in uscc_problem(code)
 

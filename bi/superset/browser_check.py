@@ -30,9 +30,20 @@ def browser(profile: str) -> webdriver.Chrome:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     # the machine has no internet: without these Chromium waits on lookups of Google's hosts
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1600,2200", "--lang=zh-CN"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--window-size=1600,2200",
+        "--lang=zh-CN",
+    ):
         options.add_argument(flag)
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
@@ -66,7 +77,9 @@ def check_dashboard(driver: webdriver.Chrome, url: str, slug: str, screenshots: 
     while time.monotonic() < deadline:
         holders = driver.find_elements(By.CSS_SELECTOR, "[data-test='dashboard-component-chart-holder']")
         loading = driver.find_elements(By.CSS_SELECTOR, "[data-test='loading-indicator'], .loading")
-        done = [h for h in holders if h.find_elements(By.CSS_SELECTOR, RENDERED) or h.find_elements(By.CSS_SELECTOR, ERRORS)]
+        done = [
+            h for h in holders if h.find_elements(By.CSS_SELECTOR, RENDERED) or h.find_elements(By.CSS_SELECTOR, ERRORS)
+        ]
         if holders and not loading and len(done) == len(holders):
             break
         time.sleep(0.5)
@@ -79,8 +92,13 @@ def check_dashboard(driver: webdriver.Chrome, url: str, slug: str, screenshots: 
     driver.set_window_size(1600, max(1200, min(int(height) + 100, 4000)))
     time.sleep(1)
     driver.save_screenshot(str(shot))
-    return {"charts": len(holders), "rendered": len(rendered), "errors": errors, "screenshot": str(shot),
-            "report_links": reports}
+    return {
+        "charts": len(holders),
+        "rendered": len(rendered),
+        "errors": errors,
+        "screenshot": str(shot),
+        "report_links": reports,
+    }
 
 
 def main(url: str, password: str, screenshots: str, *slugs: str) -> int:

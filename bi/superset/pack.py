@@ -23,8 +23,10 @@ MASKED_PASSWORD = "XXXXXXXXXX"  # what Superset's import replaces with the passw
 
 def load_pack(root: Path) -> dict[str, dict]:
     """Every YAML file of the pack, by its path relative to root."""
-    return {path.relative_to(root).as_posix(): yaml.safe_load(path.read_text(encoding="utf-8"))
-            for path in sorted(root.rglob("*.yaml"))}
+    return {
+        path.relative_to(root).as_posix(): yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted(root.rglob("*.yaml"))
+    }
 
 
 def warehouse_uri(data_dir: Path) -> str:
@@ -38,8 +40,11 @@ def warehouse_uri(data_dir: Path) -> str:
 def query_context(params: dict) -> dict:
     """The chart data request Superset's explore view would save for these form data (one query, no
     post-processing: the rows the chart is drawn from)."""
-    where = " AND ".join(f"({f['sqlExpression']})" for f in params.get("adhoc_filters", [])
-                         if f.get("expressionType") == "SQL" and f.get("clause") == "WHERE")
+    where = " AND ".join(
+        f"({f['sqlExpression']})"
+        for f in params.get("adhoc_filters", [])
+        if f.get("expressionType") == "SQL" and f.get("clause") == "WHERE"
+    )
     if params["viz_type"] == "table" and params.get("query_mode") == "raw":
         columns, metrics = list(params["all_columns"]), None  # no metrics: rows as they are, no GROUP BY
         orderby = [json.loads(order) for order in params.get("order_by_cols", [])]
@@ -47,12 +52,29 @@ def query_context(params: dict) -> dict:
         metrics = list(params.get("metrics") or [params["metric"]])
         columns = ([params["x_axis"]] if params.get("x_axis") else []) + list(params.get("groupby") or [])
         orderby = [[metrics[0], False]] if columns else []
-    query = {"columns": columns, "metrics": metrics, "orderby": orderby, "filters": [],
-             "extras": {"where": where, "having": ""}, "row_limit": params.get("row_limit") or 10000,
-             "series_limit": 0, "order_desc": True, "annotation_layers": [], "applied_time_extras": {},
-             "url_params": {}, "custom_params": {}, "custom_form_data": {}}
-    return {"datasource": {"id": 0, "type": "table"}, "force": False, "queries": [query], "form_data": params,
-            "result_format": "json", "result_type": "full"}
+    query = {
+        "columns": columns,
+        "metrics": metrics,
+        "orderby": orderby,
+        "filters": [],
+        "extras": {"where": where, "having": ""},
+        "row_limit": params.get("row_limit") or 10000,
+        "series_limit": 0,
+        "order_desc": True,
+        "annotation_layers": [],
+        "applied_time_extras": {},
+        "url_params": {},
+        "custom_params": {},
+        "custom_form_data": {},
+    }
+    return {
+        "datasource": {"id": 0, "type": "table"},
+        "force": False,
+        "queries": [query],
+        "form_data": params,
+        "result_format": "json",
+        "result_type": "full",
+    }
 
 
 def prepared(configs: dict[str, dict], uri: str) -> dict[str, dict]:

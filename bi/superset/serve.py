@@ -8,6 +8,7 @@ only start the server (and import the pack again if it or the warehouse connecti
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
 import signal
@@ -17,7 +18,6 @@ import time
 from pathlib import Path
 
 import requests
-
 from api import logged_in
 from pack import bundle, load_pack, warehouse_uri
 
@@ -43,9 +43,16 @@ def private_file(path: Path, make) -> str:
 
 
 def superset_environment(home: Path) -> dict[str, str]:
-    return {**os.environ, "DAZU_SUPERSET_HOME": str(home), "SUPERSET_CONFIG_PATH": str(HERE / "superset_config.py"),
-            "FLASK_APP": "superset.app:create_app()", "SUPERSET_HOME": str(home),
-            "SCARF_ANALYTICS": "false", "DO_NOT_TRACK": "1", "PYTHONPATH": str(HERE)}
+    return {
+        **os.environ,
+        "DAZU_SUPERSET_HOME": str(home),
+        "SUPERSET_CONFIG_PATH": str(HERE / "superset_config.py"),
+        "FLASK_APP": "superset.app:create_app()",
+        "SUPERSET_HOME": str(home),
+        "SCARF_ANALYTICS": "false",
+        "DO_NOT_TRACK": "1",
+        "PYTHONPATH": str(HERE),
+    }
 
 
 def superset_cli(env: dict[str, str], *args: str) -> None:
@@ -54,21 +61,45 @@ def superset_cli(env: dict[str, str], *args: str) -> None:
 
 def initialise(home: Path, env: dict[str, str], password: str) -> None:
     """Metadata tables, roles and the admin user: once per Superset version; the password when it changed."""
-    version = subprocess.run([sys.executable, "-c", "import importlib.metadata as m; print(m.version('apache-superset'))"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    version = subprocess.run(
+        [sys.executable, "-c", "import importlib.metadata as m; print(m.version('apache-superset'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     initialised = home / f".initialised-{version}"
     if not initialised.exists():
-        print("初始化 Superset 元数据（仅首次，约需一分钟）/ initialising Superset's metadata (first start only) …",
-              flush=True)
+        print(
+            "初始化 Superset 元数据（仅首次，约需一分钟）/ initialising Superset's metadata (first start only) …",
+            flush=True,
+        )
         superset_cli(env, "db", "upgrade")
         superset_cli(env, "init")
         initialised.touch()
     applied = home / ".admin_password_applied"
     digest = hashlib.sha256((private_file(home / "secret_key", lambda: "") + password).encode()).hexdigest()
     if not applied.exists() or applied.read_text().strip() != digest:
-        created = subprocess.run([str(SUPERSET), "fab", "create-admin", "--username", "admin", "--firstname", "管理员",
-                                  "--lastname", "Admin", "--email", "admin@localhost", "--password", password],
-                                 env=env, capture_output=True, text=True, check=True)
+        created = subprocess.run(
+            [
+                str(SUPERSET),
+                "fab",
+                "create-admin",
+                "--username",
+                "admin",
+                "--firstname",
+                "管理员",
+                "--lastname",
+                "Admin",
+                "--email",
+                "admin@localhost",
+                "--password",
+                password,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         if "already exist" in created.stdout + created.stderr:
             superset_cli(env, "fab", "reset-password", "--username", "admin", "--password", password)
         applied.write_text(digest)
@@ -102,9 +133,10 @@ def import_pack(url: str, password: str, home: Path, uri: str, reader_password: 
     session.headers.update({"X-CSRFToken": csrf.json()["result"], "Referer": url})
     form = {"overwrite": "true"}
     if reader_password:
-        form["passwords"] = '{"databases/dazu_warehouse.yaml": "%s"}' % reader_password.replace('"', '\\"')
-    answer = session.post(f"{url}/api/v1/assets/import/", files={"bundle": ("dazu_pack.zip", archive)}, data=form,
-                          timeout=300)
+        form["passwords"] = json.dumps({"databases/dazu_warehouse.yaml": reader_password})
+    answer = session.post(
+        f"{url}/api/v1/assets/import/", files={"bundle": ("dazu_pack.zip", archive)}, data=form, timeout=300
+    )
     if answer.status_code != 200:
         raise SystemExit(f"导入仪表板失败 / importing the dashboards failed: {answer.status_code} {answer.text[:2000]}")
     stamp.write_text(digest)
@@ -113,8 +145,10 @@ def import_pack(url: str, password: str, home: Path, uri: str, reader_password: 
 def main() -> int:
     data = data_dir()
     if not (data / "warehouse.duckdb").exists() and os.environ.get("DAZU_TARGET", "duckdb") != "postgres":
-        print(f"尚无数据仓库, 请先运行 make run / no warehouse at {data / 'warehouse.duckdb'} yet: run `make run` first",
-              file=sys.stderr)
+        print(
+            f"尚无数据仓库, 请先运行 make run / no warehouse at {data / 'warehouse.duckdb'} yet: run `make run` first",
+            file=sys.stderr,
+        )
         return 2
     home = data / "superset"
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -131,16 +165,35 @@ def main() -> int:
     port = int(os.environ.get("DAZU_BI_PORT") or 8088)
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [str(GUNICORN), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--worker-class", "gthread",
-         "--threads", "4", "--timeout", "120", "--log-level", "warning", "superset.app:create_app()"], env=env)
+        [
+            str(GUNICORN),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+            "superset.app:create_app()",
+        ],
+        env=env,
+    )
     signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
         wait_until_serving(url, server)
         import_pack(url, password, home, warehouse_uri(data), os.environ.get("DAZU_BI_READER_PASSWORD"))
         print(f"Superset: {url}  用户 user: admin", flush=True)
         if generated:
-            print(f"管理员密码（仅显示这一次, 保存在 {home / 'admin_password'}）/ admin password (shown once, kept in "
-                  f"{home / 'admin_password'}): {password}", flush=True)
+            print(
+                f"管理员密码（仅显示这一次, 保存在 {home / 'admin_password'}）/ admin password (shown once, kept in "
+                f"{home / 'admin_password'}): {password}",
+                flush=True,
+            )
         print("仪表板已就绪 / dashboards ready; Ctrl-C 停止 / to stop", flush=True)
         return server.wait()
     except KeyboardInterrupt:

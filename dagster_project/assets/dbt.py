@@ -62,8 +62,11 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
     def get_asset_spec(self, manifest, unique_id, project) -> dg.AssetSpec:
         # a link to the node's page in the dbt docs site (`make docs`)
-        return super().get_asset_spec(manifest, unique_id, project).merge_attributes(
-            metadata={"dbt_docs": dg.MetadataValue.url(page_url(unique_id))})
+        return (
+            super()
+            .get_asset_spec(manifest, unique_id, project)
+            .merge_attributes(metadata={"dbt_docs": dg.MetadataValue.url(page_url(unique_id))})
+        )
 
     def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
         # Tests on the marts (the public tables) are asset checks. Tests on staging and intermediate run in
@@ -90,8 +93,11 @@ class DbtCoreResultEvent(DbtCliEventMessage):
         return self.raw_event["data"].get("status") == "pass"
 
     def _get_check_severity(self) -> dg.AssetCheckSeverity:
-        return dg.AssetCheckSeverity.WARN if self.raw_event["data"].get("status") == "warn" \
+        return (
+            dg.AssetCheckSeverity.WARN
+            if self.raw_event["data"].get("status") == "warn"
             else dg.AssetCheckSeverity.ERROR
+        )
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator)
@@ -109,14 +115,19 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtResource, wareho
             forget_record(record_path(settings))
             yield from _build(context, dbt, settings, manifest, _subset_selection(context, manifest))
             return
-        plan = plan_build(settings, manifest, project_fingerprint(settings),
-                          complete=context.run.tags.get(FULL_BUILD_TAG, "").lower() in ("1", "true", "yes"))
+        plan = plan_build(
+            settings,
+            manifest,
+            project_fingerprint(settings),
+            complete=context.run.tags.get(FULL_BUILD_TAG, "").lower() in ("1", "true", "yes"),
+        )
         forget_record(record_path(settings))
         if plan.builds_nothing:
             context.log.info(
                 "dbt：自上次完整构建以来原始表和参考表无变化，不重建任何模型；检查、发布和导出随之跳过 / no raw or "
                 "reference table changed since the last complete build: no model is rebuilt, so the checks, "
-                "publishing and the export that follow are skipped")
+                "publishing and the export that follow are skipped"
+            )
             write_record(record_path(settings), plan.record)
             return
         if plan.select is None:
@@ -126,7 +137,8 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtResource, wareho
             context.log.info(
                 f"dbt：只重建依赖 {changed} 的模型，其余模型未变、不重建也不报告；发布在随后的发布运行中进行 / only "
                 f"what depends on {changed} is rebuilt (changed since the last complete build); the other models "
-                "are unchanged and neither rebuilt nor reported, and publishing follows in a run of its own")
+                "are unchanged and neither rebuilt nor reported, and publishing follows in a run of its own"
+            )
         yield from _build(context, dbt, settings, manifest, plan.select or [])
         if plan.record is not None:
             # made the record of a complete build by publishing, once the checks after this step passed
@@ -137,26 +149,28 @@ def _subset_selection(context: dg.AssetExecutionContext, manifest: Mapping[str, 
     """dbt selection arguments for the assets and checks chosen in Dagster (tests of staging and intermediate
     models come with their model; tests of the marts only when their check is chosen)."""
     keys, checks = context.selected_asset_keys, context.selected_asset_check_keys
-    chosen = {unique_id for unique_id, node in manifest["nodes"].items()
-              if node["resource_type"] in ("model", "seed", "snapshot") and translator.get_asset_key(node) in keys}
+    chosen = {
+        unique_id
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] in ("model", "seed", "snapshot") and translator.get_asset_key(node) in keys
+    }
     tests = set()
     for unique_id, node in manifest["nodes"].items():
         if node["resource_type"] != "test" or not set(node["depends_on"]["nodes"]) <= chosen:
             continue
-        if not is_check(manifest, unique_id):
-            tests.add(unique_id)
-        elif dg.AssetCheckKey(translator.get_asset_key(manifest["nodes"][node["attached_node"]]),
-                              node["name"]) in checks:
+        if not is_check(manifest, unique_id) or (
+            dg.AssetCheckKey(translator.get_asset_key(manifest["nodes"][node["attached_node"]]), node["name"]) in checks
+        ):
             tests.add(unique_id)
     names = [".".join(manifest["nodes"][unique_id]["fqn"]) for unique_id in sorted(chosen | tests)]
     return ["--select", *(f"fqn:{name}" for name in names), "--indirect-selection", "empty"]
 
 
-def _build(context: dg.AssetExecutionContext, dbt: DbtResource, settings, manifest: Mapping[str, Any],
-           selection: list[str]) -> Iterator:
+def _build(
+    context: dg.AssetExecutionContext, dbt: DbtResource, settings, manifest: Mapping[str, Any], selection: list[str]
+) -> Iterator:
     settings.work_warehouse.parent.mkdir(parents=True, exist_ok=True)
-    for number, raw_event in enumerate(dbt.run(["build", "--exclude-resource-type", "unit_test", *selection]),
-                                       start=1):
+    for number, raw_event in enumerate(dbt.run(["build", "--exclude-resource-type", "unit_test", *selection]), start=1):
         if number == 20:
             failpoint("dbt.mid_build")
         unique_id = raw_event["data"]["node_info"]["unique_id"]
@@ -167,5 +181,9 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtResource, settings, manife
                 context.log.warning(f"dbt test {unique_id}: {raw_event['info'].get('msg', '')}")
             continue
         yield from DbtCoreResultEvent(raw_event=raw_event, event_history_metadata={}).to_default_asset_events(
-            manifest=manifest, dagster_dbt_translator=translator, context=context,
-            target_path=settings.dbt_target_dir, project=dbt_project)
+            manifest=manifest,
+            dagster_dbt_translator=translator,
+            context=context,
+            target_path=settings.dbt_target_dir,
+            project=dbt_project,
+        )

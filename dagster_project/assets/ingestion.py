@@ -1,6 +1,5 @@
 """Dagster assets for the inbox and the raw schema that ingestion writes."""
 
-
 import dagster as dg
 
 from ..catalog import load_catalog
@@ -32,8 +31,13 @@ RAW_DESCRIPTIONS = {
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(key, deps=[INBOX.key, *REFERENCE_KEYS], group_name="raw", kinds={"python", "duckdb"},
-                     description=RAW_DESCRIPTIONS[key.path[-1]])
+        dg.AssetSpec(
+            key,
+            deps=[INBOX.key, *REFERENCE_KEYS],
+            group_name="raw",
+            kinds={"python", "duckdb"},
+            description=RAW_DESCRIPTIONS[key.path[-1]],
+        )
         for key in RAW_KEYS
     ],
     can_subset=False,
@@ -47,10 +51,14 @@ def raw_submissions(context: dg.AssetExecutionContext, settings: SettingsResourc
     for outcome in result.outcomes:
         if outcome.status in ("rejected", "held"):
             label = "退回 rejected" if outcome.status == "rejected" else "待补录目录 held"
-            context.log.warning(f"{label}: {outcome.file_name} ({outcome.n_errors} 个错误 errors) → {outcome.report_path}")
+            context.log.warning(
+                f"{label}: {outcome.file_name} ({outcome.n_errors} 个错误 errors) → {outcome.report_path}"
+            )
     if result.unresolved:
-        context.log.warning(f"目录待补录名称 {len(result.unresolved)} 个 / {len(result.unresolved)} names for the "
-                            f"catalog: {settings.reports_dir / 'catalog_proposals.csv'}")
+        context.log.warning(
+            f"目录待补录名称 {len(result.unresolved)} 个 / {len(result.unresolved)} names for the "
+            f"catalog: {settings.reports_dir / 'catalog_proposals.csv'}"
+        )
     metadata = _metadata(result)
     metadata["data_docs"] = dg.MetadataValue.path(str(settings.data_dir / "data_docs" / "index.html"))
     metadata["reports"] = dg.MetadataValue.path(str(settings.reports_dir))
@@ -64,8 +72,9 @@ def _metadata(result: InboxResult) -> dict:
         f"{o.n_errors} | {o.n_warnings} | {o.report_path or ''} |"
         for o in result.outcomes
     )
-    names = "\n".join(f"| {n.name_as_written} | {n.name_kind} | {n.n_rows} | {'、'.join(n.units_seen)} |"
-                      for n in result.unresolved)
+    names = "\n".join(
+        f"| {n.name_as_written} | {n.name_kind} | {n.n_rows} | {'、'.join(n.units_seen)} |" for n in result.unresolved
+    )
     return {
         "accepted": result.count("accepted"),
         "held": result.count("held"),
@@ -73,7 +82,8 @@ def _metadata(result: InboxResult) -> dict:
         "unchanged": result.count("unchanged"),
         "unresolved_names": dg.MetadataValue.md(
             "目录待补录名称 / names the catalog lacks (reports/catalog_proposals.csv)\n\n"
-            "| name | kind | rows | units |\n|---|---|---|---|\n" + names),
+            "| name | kind | rows | units |\n|---|---|---|---|\n" + names
+        ),
         "files": dg.MetadataValue.md(
             "| file | status | department | period | rows | errors | warnings | report |\n"
             "|---|---|---|---|---|---|---|---|\n" + table

@@ -52,31 +52,54 @@ def _build_docs(gx: GreatExpectationsResource, warehouse: WarehouseResource) -> 
 
 @dg.multi_asset_check(
     specs=[
-        dg.AssetCheckSpec("cluster_shares_sum_to_one", asset=CLUSTER_OUTPUT, blocking=True,
-                          description="各范围、期间的集群占比之和为1 / cluster shares sum to 1 per area and period"),
-        dg.AssetCheckSpec("computed_growth_plausible", asset=CLUSTER_OUTPUT, blocking=True,
-                          description="计算增速在合理范围内 / computed growth within the plausible range"),
-        dg.AssetCheckSpec("reported_growth_agrees", asset=CLUSTER_OUTPUT,
-                          description="填报增速与计算增速相差不超过0.5个百分点 / reported and computed growth within 0.5 pp"),
+        dg.AssetCheckSpec(
+            "cluster_shares_sum_to_one",
+            asset=CLUSTER_OUTPUT,
+            blocking=True,
+            description="各范围、期间的集群占比之和为1 / cluster shares sum to 1 per area and period",
+        ),
+        dg.AssetCheckSpec(
+            "computed_growth_plausible",
+            asset=CLUSTER_OUTPUT,
+            blocking=True,
+            description="计算增速在合理范围内 / computed growth within the plausible range",
+        ),
+        dg.AssetCheckSpec(
+            "reported_growth_agrees",
+            asset=CLUSTER_OUTPUT,
+            description="填报增速与计算增速相差不超过0.5个百分点 / reported and computed growth within 0.5 pp",
+        ),
     ],
 )
 def cluster_output_checks(gx: GreatExpectationsResource, warehouse: WarehouseResource):
-    output, indicators = _read(warehouse, "select * from {marts}.fct_cluster_output", "select * from {marts}.dim_indicator")
+    output, indicators = _read(
+        warehouse, "select * from {marts}.fct_cluster_output", "select * from {marts}.dim_indicator"
+    )
     runner = gx.runner()
     outcomes = run_checks(runner, "marts_cluster_shares", cluster_shares_frame(output), ["cluster_shares_sum_to_one"])
-    outcomes += run_checks(runner, "marts_cluster_output", cluster_output_frame(output, indicators),
-                           ["computed_growth_plausible", "reported_growth_agrees"])
+    outcomes += run_checks(
+        runner,
+        "marts_cluster_output",
+        cluster_output_frame(output, indicators),
+        ["computed_growth_plausible", "reported_growth_agrees"],
+    )
     _build_docs(gx, warehouse)
     for outcome in outcomes:
         yield _result(outcome, CLUSTER_OUTPUT, warehouse)
 
 
-@dg.asset_check(asset=INDICATOR_VALUE, description="各园区之和不超过全区(可加指标) / parks never exceed the district "
-                                                   "for additive indicators (cross-department reconciliation)")
+@dg.asset_check(
+    asset=INDICATOR_VALUE,
+    description="各园区之和不超过全区(可加指标) / parks never exceed the district "
+    "for additive indicators (cross-department reconciliation)",
+)
 def parks_within_district(gx: GreatExpectationsResource, warehouse: WarehouseResource):
     values, indicators, areas = _read(
-        warehouse, "select * from {marts}.fct_indicator_value where value_kind = 'actual'",
-        "select * from {marts}.dim_indicator", "select * from {marts}.dim_area")
+        warehouse,
+        "select * from {marts}.fct_indicator_value where value_kind = 'actual'",
+        "select * from {marts}.dim_indicator",
+        "select * from {marts}.dim_area",
+    )
     frame = park_reconciliation_frame(values, indicators, areas)
     (outcome,) = run_checks(gx.runner(), "marts_park_reconciliation", frame, ["parks_within_district"])
     _build_docs(gx, warehouse)
@@ -85,19 +108,31 @@ def parks_within_district(gx: GreatExpectationsResource, warehouse: WarehouseRes
 
 @dg.multi_asset_check(
     specs=[
-        dg.AssetCheckSpec("targets_reference_known_codes", asset=TARGET_PROGRESS, blocking=True,
-                          description="目标的指标和部门都存在 / every target's indicator and department exist"),
-        dg.AssetCheckSpec("progress_ratios_in_bounds", asset=TARGET_PROGRESS, blocking=True,
-                          description="完成率和序时进度在合理界限内 / attainment and schedule ratios in sensible bounds"),
+        dg.AssetCheckSpec(
+            "targets_reference_known_codes",
+            asset=TARGET_PROGRESS,
+            blocking=True,
+            description="目标的指标和部门都存在 / every target's indicator and department exist",
+        ),
+        dg.AssetCheckSpec(
+            "progress_ratios_in_bounds",
+            asset=TARGET_PROGRESS,
+            blocking=True,
+            description="完成率和序时进度在合理界限内 / attainment and schedule ratios in sensible bounds",
+        ),
     ],
 )
 def target_progress_checks(gx: GreatExpectationsResource, warehouse: WarehouseResource):
     targets, indicators, departments = _read(
-        warehouse, "select * from {marts}.fct_target_progress", "select * from {marts}.dim_indicator",
-        "select * from {marts}.dim_department")
+        warehouse,
+        "select * from {marts}.fct_target_progress",
+        "select * from {marts}.dim_indicator",
+        "select * from {marts}.dim_department",
+    )
     frame = target_progress_frame(targets, indicators, departments)
-    outcomes = run_checks(gx.runner(), "marts_target_progress", frame,
-                          ["targets_reference_known_codes", "progress_ratios_in_bounds"])
+    outcomes = run_checks(
+        gx.runner(), "marts_target_progress", frame, ["targets_reference_known_codes", "progress_ratios_in_bounds"]
+    )
     _build_docs(gx, warehouse)
     for outcome in outcomes:
         yield _result(outcome, TARGET_PROGRESS, warehouse)
@@ -106,18 +141,26 @@ def target_progress_checks(gx: GreatExpectationsResource, warehouse: WarehouseRe
 ENTERPRISE_CLUSTER_OUTPUT = dg.AssetKey(["marts", "fct_cluster_output_enterprise"])
 
 
-@dg.asset_check(asset=ENTERPRISE_CLUSTER_OUTPUT,
-                additional_deps=[CLUSTER_OUTPUT],
-                description="企业汇总与部门填报的集群产值相差不超过1% / cluster output from the enterprise feed "
-                            "within 1% of the department's reported cluster output")
+@dg.asset_check(
+    asset=ENTERPRISE_CLUSTER_OUTPUT,
+    additional_deps=[CLUSTER_OUTPUT],
+    description="企业汇总与部门填报的集群产值相差不超过1% / cluster output from the enterprise feed "
+    "within 1% of the department's reported cluster output",
+)
 def enterprise_cluster_output_reconciles(gx: GreatExpectationsResource, warehouse: WarehouseResource):
     with warehouse.connect(read_only=True) as con:
         frame = con.frame("select * from intermediate.int_cluster_output_reconciliation")
     frame["exceeds_tolerance"] = frame["exceeds_tolerance"].astype(bool)
-    (outcome,) = run_checks(gx.runner(), "marts_cluster_reconciliation", frame, ["enterprise_cluster_output_reconciles"])
+    (outcome,) = run_checks(
+        gx.runner(), "marts_cluster_reconciliation", frame, ["enterprise_cluster_output_reconciles"]
+    )
     _build_docs(gx, warehouse)
     return _result(outcome, ENTERPRISE_CLUSTER_OUTPUT, warehouse)
 
 
-MART_CHECKS = [cluster_output_checks, parks_within_district, target_progress_checks,
-               enterprise_cluster_output_reconciles]
+MART_CHECKS = [
+    cluster_output_checks,
+    parks_within_district,
+    target_progress_checks,
+    enterprise_cluster_output_reconciles,
+]

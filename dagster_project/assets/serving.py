@@ -19,7 +19,7 @@ PARQUET_EXPORT = dg.AssetKey(["serving", "parquet_export"])
     group_name="serving",
     kinds={"duckdb", "postgres"},
     description="读者使用的数据仓库(原子发布) / The warehouse readers open, published atomically: "
-                "$DAZU_DATA_DIR/warehouse.duckdb or PostgreSQL schema marts",
+    "$DAZU_DATA_DIR/warehouse.duckdb or PostgreSQL schema marts",
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     settings = warehouse.settings.get()
@@ -27,11 +27,13 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
         tables = publish(settings, context.run.run_id[:8])
         promote_pending_record(settings)
     where = "PostgreSQL schema marts" if settings.target == "postgres" else str(settings.warehouse)
-    return dg.MaterializeResult(metadata={
-        "published": where,
-        "tables": len(tables),
-        "duckdb_storage_version": PUBLISHED_STORAGE_VERSION if settings.target == "duckdb" else "",
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "published": where,
+            "tables": len(tables),
+            "duckdb_storage_version": PUBLISHED_STORAGE_VERSION if settings.target == "duckdb" else "",
+        }
+    )
 
 
 @dg.asset(
@@ -44,8 +46,10 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
 def parquet_export(context: dg.AssetExecutionContext, settings: SettingsResource) -> dg.MaterializeResult:
     settings = settings.get()
     version = export_parquet(settings, context.run.run_id[:8])
-    return dg.MaterializeResult(metadata={
-        "folder": dg.MetadataValue.path(str(settings.export_dir / "current")),
-        "version": version.name,
-        "files": len(list(version.glob("*.parquet"))),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "folder": dg.MetadataValue.path(str(settings.export_dir / "current")),
+            "version": version.name,
+            "files": len(list(version.glob("*.parquet"))),
+        }
+    )

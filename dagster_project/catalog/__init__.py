@@ -25,11 +25,23 @@ from ..parsing.text import clean_text, normalize_name
 # them as relative changes; energy and mass (tce, t, kwh) are never negative but are not compared so.
 AMOUNT_UNITS = frozenset({"count", "yuan", "mu", "m2", "m", "days", "yuan_per_mu"})
 NON_NEGATIVE_UNITS = AMOUNT_UNITS | {"tce", "t", "kwh"}
-REFERENCE_FILES = ("areas.csv", "clusters.csv", "departments.csv", "indicators.csv", "units.csv", "forms.csv",
-                   "aliases.csv")
+REFERENCE_FILES = (
+    "areas.csv",
+    "clusters.csv",
+    "departments.csv",
+    "indicators.csv",
+    "units.csv",
+    "forms.csv",
+    "aliases.csv",
+)
 LEVEL = "level"
-PLACEHOLDERS = {"m": r"(?P<m>.+?)", "base": r"(?P<base>\d{4})年?", "n": r"\d+",
-                "g": r"(?:增速|增幅|增长率|同比增长|增长)", "any": r".*?"}
+PLACEHOLDERS = {
+    "m": r"(?P<m>.+?)",
+    "base": r"(?P<base>\d{4})年?",
+    "n": r"\d+",
+    "g": r"(?:增速|增幅|增长率|同比增长|增长)",
+    "any": r".*?",
+}
 NEGATING_WORDS = ("下降", "减少", "降低", "降幅")
 CLUSTER_OUTPUT = re.compile(r"(?:产业集群|产业|集群)?(产值.*)")  # 汽摩产业产值增长 -> 规上工业总产值增长, cluster 汽摩
 
@@ -102,11 +114,13 @@ class Form:
 
     def compose(self, measure: Indicator, code: str) -> Indicator:
         """The indicator of this form of measure: the form's unit, direction and range where it has its own."""
+
         def own(value: str, inherited):
             return inherited if value in ("", "measure") else value
 
         return Indicator(
-            code=code, name_zh=self.display_zh.replace("{m}", measure.name_zh),
+            code=code,
+            name_zh=self.display_zh.replace("{m}", measure.name_zh),
             name_en=self.display_en.replace("{m}", measure.name_en[:1].lower() + measure.name_en[1:]),
             base_unit=own(self.base_unit, measure.base_unit),
             display_unit_zh=own(self.display_unit_zh, measure.display_unit_zh),
@@ -115,15 +129,20 @@ class Form:
             measure_type=own(self.measure_type, measure.measure_type),
             plausible_min=float(own(self.plausible_min, measure.plausible_min)),
             plausible_max=float(own(self.plausible_max, measure.plausible_max)),
-            measure_code=measure.code, form_code=self.code, category=measure.category,
-            category_zh=measure.category_zh)
+            measure_code=measure.code,
+            form_code=self.code,
+            category=measure.category,
+            category_zh=measure.category_zh,
+        )
 
 
 def compile_template(template: str) -> re.Pattern:
     """`{m}占全市{any}比重` -> a regular expression over normalised names (literal parts normalised alike)."""
     parts = re.split(r"(\{\w+\})", template)
-    regex = "".join(PLACEHOLDERS[p[1:-1]] if p.startswith("{") and p[1:-1] in PLACEHOLDERS
-                    else re.escape(clean_text(p).lower()) for p in parts)
+    regex = "".join(
+        PLACEHOLDERS[p[1:-1]] if p.startswith("{") and p[1:-1] in PLACEHOLDERS else re.escape(clean_text(p).lower())
+        for p in parts
+    )
     return re.compile(regex)
 
 
@@ -148,8 +167,7 @@ class CompositionError(ValueError):
 class NameTable:
     """Codes by every normalised name and alias, with closest-name suggestions."""
 
-    def __init__(self, kind_zh: str, kind_en: str, rows: list[dict], code_column: str,
-                 name_columns: tuple[str, ...]):
+    def __init__(self, kind_zh: str, kind_en: str, rows: list[dict], code_column: str, name_columns: tuple[str, ...]):
         self.kind_zh = kind_zh
         self.kind_en = kind_en
         self.display_names: dict[str, str] = {}
@@ -189,8 +207,10 @@ def _with_aliases(rows: list[dict], code_column: str, aliases: list[dict], kind:
     for alias in aliases:
         if alias["name_kind"] == kind:
             extra.setdefault(alias["code"], []).append(alias["alias"])
-    return [{**row, "aliases": "|".join(filter(None, [row.get("aliases") or "", *extra.get(row[code_column], [])]))}
-            for row in rows]
+    return [
+        {**row, "aliases": "|".join(filter(None, [row.get("aliases") or "", *extra.get(row[code_column], [])]))}
+        for row in rows
+    ]
 
 
 class Catalog:
@@ -198,8 +218,13 @@ class Catalog:
         self.version = version
         aliases = tables.get("aliases.csv", [])
         self.areas = NameTable("统计范围", "area", tables["areas.csv"], "area_code", ("name_zh",))
-        self.clusters = NameTable("产业集群", "cluster", _with_aliases(tables["clusters.csv"], "cluster_code", aliases,
-                                                                    "cluster"), "cluster_code", ("name_zh",))
+        self.clusters = NameTable(
+            "产业集群",
+            "cluster",
+            _with_aliases(tables["clusters.csv"], "cluster_code", aliases, "cluster"),
+            "cluster_code",
+            ("name_zh",),
+        )
         self.departments = NameTable(
             "报送单位", "department", tables["departments.csv"], "department_code", ("name_zh", "full_name_zh")
         )
@@ -225,14 +250,26 @@ class Catalog:
             for row in indicator_rows
         }
         self.catalog_codes = frozenset(self.indicators)
-        self.forms = {row["form_code"]: Form(
-            code=row["form_code"], name_zh=row["name_zh"], name_en=row["name_en"],
-            patterns=tuple(compile_template(t) for t in row["templates"].split("|") if t),
-            display_zh=row["display_zh"], display_en=row["display_en"], base_unit=row["base_unit"],
-            display_unit_zh=row["display_unit_zh"], direction=row["direction"], is_additive=row["is_additive"],
-            measure_type=row["measure_type"], plausible_min=row["plausible_min"], plausible_max=row["plausible_max"],
-            applies_to=frozenset(row["applies_to"].split("|")), fallback=row.get("fallback") == "true")
-            for row in tables.get("forms.csv", [])}
+        self.forms = {
+            row["form_code"]: Form(
+                code=row["form_code"],
+                name_zh=row["name_zh"],
+                name_en=row["name_en"],
+                patterns=tuple(compile_template(t) for t in row["templates"].split("|") if t),
+                display_zh=row["display_zh"],
+                display_en=row["display_en"],
+                base_unit=row["base_unit"],
+                display_unit_zh=row["display_unit_zh"],
+                direction=row["direction"],
+                is_additive=row["is_additive"],
+                measure_type=row["measure_type"],
+                plausible_min=row["plausible_min"],
+                plausible_max=row["plausible_max"],
+                applies_to=frozenset(row["applies_to"].split("|")),
+                fallback=row.get("fallback") == "true",
+            )
+            for row in tables.get("forms.csv", [])
+        }
         levels = [row for row in indicator_rows if (row.get("form_code") or LEVEL) == LEVEL]
         self.measures = NameTable("计量项", "measure", levels, "indicator_code", ("name_zh",))
         # (measure, form) -> the catalog's own code for that pair (a composition lands under it)
@@ -267,7 +304,7 @@ class Catalog:
         for cluster, code in sorted(self.clusters.keys(), key=lambda item: -len(item[0])):
             if code == "other" or not key.startswith(cluster):
                 continue
-            match = CLUSTER_OUTPUT.fullmatch(key[len(cluster):])
+            match = CLUSTER_OUTPUT.fullmatch(key[len(cluster) :])
             if match:
                 reading = self.resolve_indicator("规上工业总" + match[1])
                 if reading is not None and reading.indicator.measure_code == "above_scale_industrial_output":
@@ -277,7 +314,7 @@ class Catalog:
     def _without_scope(self, key: str) -> str | None:
         for scope, _code in sorted(self.areas.keys(), key=lambda item: -len(item[0])):
             if key.startswith(scope) and len(key) > len(scope):
-                return key[len(scope):]
+                return key[len(scope) :]
         return key[2:] if key.startswith("我区") and len(key) > 2 else None
 
     def compositions(self, name: object, fallback: bool = False) -> list[Composition]:
@@ -293,9 +330,13 @@ class Catalog:
                 measure_code = self.measures.resolve(match["m"])
                 if measure_code is None or not form.applies(self.indicators[measure_code]):
                     continue
-                readings.append(Composition(self.composed(measure_code, form.code),
-                                            match.groupdict().get("base"),
-                                            any(word in key[match.end("m"):] for word in NEGATING_WORDS)))
+                readings.append(
+                    Composition(
+                        self.composed(measure_code, form.code),
+                        match.groupdict().get("base"),
+                        any(word in key[match.end("m") :] for word in NEGATING_WORDS),
+                    )
+                )
                 break
         return readings
 

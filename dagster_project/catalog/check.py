@@ -21,25 +21,83 @@ REQUIRED_COLUMNS = {
     "areas.csv": ("area_code", "name_zh", "name_en"),
     "clusters.csv": ("cluster_code", "name_zh", "name_en", "tier", "sort_order", "in_246", "aliases"),
     "departments.csv": ("department_code", "name_zh", "name_en", "full_name_zh", "area_code", "aliases"),
-    "indicators.csv": ("indicator_code", "name_zh", "name_en", "aliases", "base_unit", "display_unit_zh",
-                       "category", "category_zh", "direction", "is_additive", "measure_type", "plausible_min",
-                       "plausible_max", "measure_code", "form_code"),
+    "indicators.csv": (
+        "indicator_code",
+        "name_zh",
+        "name_en",
+        "aliases",
+        "base_unit",
+        "display_unit_zh",
+        "category",
+        "category_zh",
+        "direction",
+        "is_additive",
+        "measure_type",
+        "plausible_min",
+        "plausible_max",
+        "measure_code",
+        "form_code",
+    ),
     "units.csv": ("unit_zh", "base_unit", "factor", "aliases"),
-    "forms.csv": ("form_code", "name_zh", "name_en", "templates", "display_zh", "display_en", "base_unit",
-                  "display_unit_zh", "direction", "is_additive", "measure_type", "plausible_min", "plausible_max",
-                  "applies_to"),
+    "forms.csv": (
+        "form_code",
+        "name_zh",
+        "name_en",
+        "templates",
+        "display_zh",
+        "display_en",
+        "base_unit",
+        "display_unit_zh",
+        "direction",
+        "is_additive",
+        "measure_type",
+        "plausible_min",
+        "plausible_max",
+        "applies_to",
+    ),
     "aliases.csv": ("name_kind", "alias", "code"),
     "mu_classes.csv": ("mu_class", "name_zh", "name_en", "min_tax_per_mu", "sort_order"),
-    "reporting_calendar.csv": ("department_code", "report_kind", "name_zh", "name_en", "feed", "period_kind",
-                               "due_months_after", "due_day"),
+    "reporting_calendar.csv": (
+        "department_code",
+        "report_kind",
+        "name_zh",
+        "name_en",
+        "feed",
+        "period_kind",
+        "due_months_after",
+        "due_day",
+    ),
 }
-CODE_COLUMNS = {"areas.csv": "area_code", "clusters.csv": "cluster_code", "departments.csv": "department_code",
-                "indicators.csv": "indicator_code", "units.csv": "unit_zh", "forms.csv": "form_code",
-                "mu_classes.csv": "mu_class"}
-NAME_COLUMNS = {"areas.csv": ("name_zh",), "clusters.csv": ("name_zh",),
-                "departments.csv": ("name_zh", "full_name_zh"), "indicators.csv": ("name_zh",)}
-BASE_UNITS = ("yuan", "count", "ratio", "percentage_points", "mu", "m2", "m", "days", "rank", "yuan_per_mu", "tce",
-              "t", "kwh")
+CODE_COLUMNS = {
+    "areas.csv": "area_code",
+    "clusters.csv": "cluster_code",
+    "departments.csv": "department_code",
+    "indicators.csv": "indicator_code",
+    "units.csv": "unit_zh",
+    "forms.csv": "form_code",
+    "mu_classes.csv": "mu_class",
+}
+NAME_COLUMNS = {
+    "areas.csv": ("name_zh",),
+    "clusters.csv": ("name_zh",),
+    "departments.csv": ("name_zh", "full_name_zh"),
+    "indicators.csv": ("name_zh",),
+}
+BASE_UNITS = (
+    "yuan",
+    "count",
+    "ratio",
+    "percentage_points",
+    "mu",
+    "m2",
+    "m",
+    "days",
+    "rank",
+    "yuan_per_mu",
+    "tce",
+    "t",
+    "kwh",
+)
 CODE = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -54,7 +112,9 @@ class CatalogIssue:
     fix_en: str
 
     def as_text(self) -> str:
-        where = f"{self.file_name}" + (f":{self.line}" if self.line else "") + (f" [{self.column}]" if self.column else "")
+        where = (
+            f"{self.file_name}" + (f":{self.line}" if self.line else "") + (f" [{self.column}]" if self.column else "")
+        )
         return f"{where}: {self.problem_zh} / {self.problem_en} — {self.fix_zh} / {self.fix_en}"
 
 
@@ -73,8 +133,9 @@ def check_catalog(reference_dir: Path) -> list[CatalogIssue]:
     issues += _check_indicators(tables["indicators.csv"], tables["forms.csv"], units)
     issues += _check_forms(tables["forms.csv"], units)
     issues += _check_aliases(tables)
-    issues += _check_calendar(tables["reporting_calendar.csv"], {row["department_code"] for row in
-                                                                 tables["departments.csv"].rows})
+    issues += _check_calendar(
+        tables["reporting_calendar.csv"], {row["department_code"] for row in tables["departments.csv"].rows}
+    )
     if not issues:
         issues += _check_loads(tables)
     return issues
@@ -87,8 +148,17 @@ def _check_loads(tables: dict[str, ReferenceTable]) -> list[CatalogIssue]:
     try:
         Catalog({name: table.rows for name, table in tables.items()})
     except ValueError as exc:
-        return [_issue(tables["aliases.csv"], None, "alias", f"名称冲突: {exc}", f"conflicting names: {exc}",
-                       "删去重复的别名, 一个名称只能指向一个代码", "remove the repeated alias: a name means one code")]
+        return [
+            _issue(
+                tables["aliases.csv"],
+                None,
+                "alias",
+                f"名称冲突: {exc}",
+                f"conflicting names: {exc}",
+                "删去重复的别名, 一个名称只能指向一个代码",
+                "remove the repeated alias: a name means one code",
+            )
+        ]
     return []
 
 
@@ -96,46 +166,115 @@ def _rows(table: ReferenceTable):
     return zip(table.rows, table.lines)
 
 
-def _issue(table: ReferenceTable, line: int | None, column: str, zh: str, en: str, fix_zh: str,
-           fix_en: str) -> CatalogIssue:
+def _issue(
+    table: ReferenceTable, line: int | None, column: str, zh: str, en: str, fix_zh: str, fix_en: str
+) -> CatalogIssue:
     return CatalogIssue(table.file_name, line, column, zh, en, fix_zh, fix_en)
 
 
 def _check_file(table: ReferenceTable, optional: bool = False) -> list[CatalogIssue]:
     if table.problem == "missing":
-        return [] if optional else [_issue(table, None, "", "文件不存在", "the file is missing",
-                                           "从版本库恢复该文件", "restore the file from the repository")]
+        return (
+            []
+            if optional
+            else [
+                _issue(
+                    table,
+                    None,
+                    "",
+                    "文件不存在",
+                    "the file is missing",
+                    "从版本库恢复该文件",
+                    "restore the file from the repository",
+                )
+            ]
+        )
     if table.problem == "encoding":
-        return [_issue(table, None, "", "文件编码无法识别(应为 UTF-8 或 GBK)", "the encoding is neither UTF-8 nor GBK",
-                       "在 Excel 中另存为“CSV UTF-8”", "save it from Excel as CSV UTF-8")]
+        return [
+            _issue(
+                table,
+                None,
+                "",
+                "文件编码无法识别(应为 UTF-8 或 GBK)",
+                "the encoding is neither UTF-8 nor GBK",
+                "在 Excel 中另存为“CSV UTF-8”",
+                "save it from Excel as CSV UTF-8",
+            )
+        ]
     if table.problem:
-        return [_issue(table, None, "", f"CSV 格式错误: {table.problem}", f"malformed CSV: {table.problem}",
-                       "检查引号是否成对", "check that quotes are paired")]
-    issues = [_issue(table, 1, column, f"缺少列“{column}”", f"column {column} is missing",
-                     f"在表头加上“{column}”列", f"add the {column} column to the header")
-              for column in REQUIRED_COLUMNS[table.file_name] if column not in table.header]
+        return [
+            _issue(
+                table,
+                None,
+                "",
+                f"CSV 格式错误: {table.problem}",
+                f"malformed CSV: {table.problem}",
+                "检查引号是否成对",
+                "check that quotes are paired",
+            )
+        ]
+    issues = [
+        _issue(
+            table,
+            1,
+            column,
+            f"缺少列“{column}”",
+            f"column {column} is missing",
+            f"在表头加上“{column}”列",
+            f"add the {column} column to the header",
+        )
+        for column in REQUIRED_COLUMNS[table.file_name]
+        if column not in table.header
+    ]
     if issues:
         return issues
     code_column = CODE_COLUMNS.get(table.file_name)
     seen: dict[str, int] = {}
     for row, line in _rows(table):
         if None in row:
-            issues.append(_issue(table, line, "", f"本行比表头多 {len(row[None])} 个字段",
-                                 f"the line has {len(row[None])} more fields than the header",
-                                 "检查是否有未加引号的逗号", "look for a comma that is not inside quotes"))
+            issues.append(
+                _issue(
+                    table,
+                    line,
+                    "",
+                    f"本行比表头多 {len(row[None])} 个字段",
+                    f"the line has {len(row[None])} more fields than the header",
+                    "检查是否有未加引号的逗号",
+                    "look for a comma that is not inside quotes",
+                )
+            )
         if code_column:
             code = row[code_column]
             if not code:
-                issues.append(_issue(table, line, code_column, "代码为空", "the code is empty", "填写代码", "fill in the code"))
+                issues.append(
+                    _issue(table, line, code_column, "代码为空", "the code is empty", "填写代码", "fill in the code")
+                )
             elif code in seen:
-                issues.append(_issue(table, line, code_column, f"代码“{code}”与第 {seen[code]} 行重复",
-                                     f"code {code} repeats line {seen[code]}", "每个代码只出现一次",
-                                     "give every code one line"))
+                issues.append(
+                    _issue(
+                        table,
+                        line,
+                        code_column,
+                        f"代码“{code}”与第 {seen[code]} 行重复",
+                        f"code {code} repeats line {seen[code]}",
+                        "每个代码只出现一次",
+                        "give every code one line",
+                    )
+                )
             else:
                 seen[code] = line
             if code and code_column.endswith("_code") and not CODE.fullmatch(code):
-                issues.append(_issue(table, line, code_column, f"代码“{code}”不合规范", f"code {code} is not snake_case",
-                                     "代码用小写英文字母、数字和下划线", "use lower-case letters, digits and _"))
+                issues.append(
+                    _issue(
+                        table,
+                        line,
+                        code_column,
+                        f"代码“{code}”不合规范",
+                        f"code {code} is not snake_case",
+                        "代码用小写英文字母、数字和下划线",
+                        "use lower-case letters, digits and _",
+                    )
+                )
     issues += _shared_names(table)
     return issues
 
@@ -154,17 +293,34 @@ def _shared_names(table: ReferenceTable) -> list[CatalogIssue]:
             key = normalize_name(name)
             code, first = owner.setdefault(key, (row[code_column], line))
             if code != row[code_column]:
-                issues.append(_issue(table, line, "aliases", f"名称“{name}”已属于第 {first} 行的“{code}”",
-                                     f"the name {name} already belongs to {code} (line {first})",
-                                     "删去其中一处, 一个名称只能指向一个代码", "remove one: a name means one code"))
+                issues.append(
+                    _issue(
+                        table,
+                        line,
+                        "aliases",
+                        f"名称“{name}”已属于第 {first} 行的“{code}”",
+                        f"the name {name} already belongs to {code} (line {first})",
+                        "删去其中一处, 一个名称只能指向一个代码",
+                        "remove one: a name means one code",
+                    )
+                )
     return issues
 
 
 def _allowed(table, line, column, value, allowed) -> list[CatalogIssue]:
     if value in allowed:
         return []
-    return [_issue(table, line, column, f"“{value}”不是允许的值", f"{value!r} is not allowed",
-                   f"填写其中之一: {' '.join(allowed)}", f"write one of: {' '.join(allowed)}")]
+    return [
+        _issue(
+            table,
+            line,
+            column,
+            f"“{value}”不是允许的值",
+            f"{value!r} is not allowed",
+            f"填写其中之一: {' '.join(allowed)}",
+            f"write one of: {' '.join(allowed)}",
+        )
+    ]
 
 
 def _number(table, line, column, value, empty_ok=False) -> list[CatalogIssue]:
@@ -174,15 +330,33 @@ def _number(table, line, column, value, empty_ok=False) -> list[CatalogIssue]:
         float(value)
         return []
     except ValueError:
-        return [_issue(table, line, column, f"“{value}”不是数字", f"{value!r} is not a number",
-                       "填写数字, 如 0、1.5、1e13", "write a number such as 0, 1.5 or 1e13")]
+        return [
+            _issue(
+                table,
+                line,
+                column,
+                f"“{value}”不是数字",
+                f"{value!r} is not a number",
+                "填写数字, 如 0、1.5、1e13",
+                "write a number such as 0, 1.5 or 1e13",
+            )
+        ]
 
 
 def _range(table, line, low, high) -> list[CatalogIssue]:
     try:
         if float(low) > float(high):
-            return [_issue(table, line, "plausible_min", f"合理范围下限 {low} 大于上限 {high}",
-                           f"plausible_min {low} is above plausible_max {high}", "交换两个数", "swap them")]
+            return [
+                _issue(
+                    table,
+                    line,
+                    "plausible_min",
+                    f"合理范围下限 {low} 大于上限 {high}",
+                    f"plausible_min {low} is above plausible_max {high}",
+                    "交换两个数",
+                    "swap them",
+                )
+            ]
     except ValueError:
         pass
     return []
@@ -198,9 +372,17 @@ def _check_indicators(table: ReferenceTable, forms: ReferenceTable, units: set[s
         issues += _allowed(table, line, "is_additive", row["is_additive"], ("true", "false"))
         issues += _allowed(table, line, "measure_type", row["measure_type"], ("flow", "level"))
         if row["display_unit_zh"] not in units:
-            issues.append(_issue(table, line, "display_unit_zh", f"未知的单位“{row['display_unit_zh']}”",
-                                 f"unknown unit {row['display_unit_zh']!r}", "使用 units.csv 中的单位或先在其中添加",
-                                 "use a unit of units.csv, or add it there first"))
+            issues.append(
+                _issue(
+                    table,
+                    line,
+                    "display_unit_zh",
+                    f"未知的单位“{row['display_unit_zh']}”",
+                    f"unknown unit {row['display_unit_zh']!r}",
+                    "使用 units.csv 中的单位或先在其中添加",
+                    "use a unit of units.csv, or add it there first",
+                )
+            )
         low_issues = _number(table, line, "plausible_min", row["plausible_min"])
         high_issues = _number(table, line, "plausible_max", row["plausible_max"])
         issues += low_issues + high_issues
@@ -208,15 +390,41 @@ def _check_indicators(table: ReferenceTable, forms: ReferenceTable, units: set[s
             issues += _range(table, line, row["plausible_min"], row["plausible_max"])
         measure, form = row["measure_code"] or row["indicator_code"], row["form_code"] or "level"
         if form not in form_codes:
-            issues.append(_issue(table, line, "form_code", f"未知的形式“{form}”", f"unknown form {form!r}",
-                                 "使用 forms.csv 中的形式", "use a form of forms.csv"))
+            issues.append(
+                _issue(
+                    table,
+                    line,
+                    "form_code",
+                    f"未知的形式“{form}”",
+                    f"unknown form {form!r}",
+                    "使用 forms.csv 中的形式",
+                    "use a form of forms.csv",
+                )
+            )
         if measure not in codes:
-            issues.append(_issue(table, line, "measure_code", f"未知的计量项“{measure}”", f"unknown measure {measure!r}",
-                                 "填写本目录中某一 level 行的代码", "write the code of a level row of this catalog"))
+            issues.append(
+                _issue(
+                    table,
+                    line,
+                    "measure_code",
+                    f"未知的计量项“{measure}”",
+                    f"unknown measure {measure!r}",
+                    "填写本目录中某一 level 行的代码",
+                    "write the code of a level row of this catalog",
+                )
+            )
         elif (codes[measure]["form_code"] or "level") != "level":
-            issues.append(_issue(table, line, "measure_code", f"“{measure}”不是计量项(其形式不是 level)",
-                                 f"{measure} is not a measure (its form is not level)",
-                                 "计量项须为 form_code = level 的行", "a measure is a row with form_code level"))
+            issues.append(
+                _issue(
+                    table,
+                    line,
+                    "measure_code",
+                    f"“{measure}”不是计量项(其形式不是 level)",
+                    f"{measure} is not a measure (its form is not level)",
+                    "计量项须为 form_code = level 的行",
+                    "a measure is a row with form_code level",
+                )
+            )
     return issues
 
 
@@ -226,15 +434,30 @@ def _check_forms(table: ReferenceTable, units: set[str]) -> list[CatalogIssue]:
         for template in row["templates"].split("|"):
             names = re.findall(r"\{(\w+)\}", template)
             if "m" not in names or any(n not in PLACEHOLDERS for n in names):
-                issues.append(_issue(table, line, "templates", f"模板“{template}”须含 {{m}}, 只可用 "
-                                     f"{' '.join('{' + p + '}' for p in PLACEHOLDERS)}",
-                                     f"template {template!r} needs {{m}} and only the known placeholders",
-                                     "如 {m}同比增长、{m}占全市{any}比重", "e.g. {m}同比增长, {m}占全市{any}比重"))
+                issues.append(
+                    _issue(
+                        table,
+                        line,
+                        "templates",
+                        f"模板“{template}”须含 {{m}}, 只可用 " f"{' '.join('{' + p + '}' for p in PLACEHOLDERS)}",
+                        f"template {template!r} needs {{m}} and only the known placeholders",
+                        "如 {m}同比增长、{m}占全市{any}比重",
+                        "e.g. {m}同比增长, {m}占全市{any}比重",
+                    )
+                )
         issues += _allowed(table, line, "base_unit", row["base_unit"], (*BASE_UNITS, "measure"))
         if row["display_unit_zh"] != "measure" and row["display_unit_zh"] not in units:
-            issues.append(_issue(table, line, "display_unit_zh", f"未知的单位“{row['display_unit_zh']}”",
-                                 f"unknown unit {row['display_unit_zh']!r}", "使用 units.csv 中的单位",
-                                 "use a unit of units.csv"))
+            issues.append(
+                _issue(
+                    table,
+                    line,
+                    "display_unit_zh",
+                    f"未知的单位“{row['display_unit_zh']}”",
+                    f"unknown unit {row['display_unit_zh']!r}",
+                    "使用 units.csv 中的单位",
+                    "use a unit of units.csv",
+                )
+            )
         issues += _allowed(table, line, "direction", row["direction"], ("up", "down", "measure"))
         issues += _allowed(table, line, "is_additive", row["is_additive"], ("true", "false", "measure"))
         issues += _allowed(table, line, "measure_type", row["measure_type"], ("flow", "level", "measure"))
@@ -258,11 +481,21 @@ def _check_aliases(tables: dict[str, ReferenceTable]) -> list[CatalogIssue]:
         if row["name_kind"] in targets:
             file_name, column = targets[row["name_kind"]]
             if row["code"] not in {r[column] for r in tables[file_name].rows}:
-                issues.append(_issue(table, line, "code", f"别名指向不存在的代码“{row['code']}”",
-                                     f"the alias points to an unknown code {row['code']!r}",
-                                     f"填写 {file_name} 中的代码", f"write a code of {file_name}"))
+                issues.append(
+                    _issue(
+                        table,
+                        line,
+                        "code",
+                        f"别名指向不存在的代码“{row['code']}”",
+                        f"the alias points to an unknown code {row['code']!r}",
+                        f"填写 {file_name} 中的代码",
+                        f"write a code of {file_name}",
+                    )
+                )
         if not row["alias"]:
-            issues.append(_issue(table, line, "alias", "别名为空", "the alias is empty", "填写别名", "fill in the alias"))
+            issues.append(
+                _issue(table, line, "alias", "别名为空", "the alias is empty", "填写别名", "fill in the alias")
+            )
     return issues
 
 
@@ -277,24 +510,57 @@ def _check_calendar(table: ReferenceTable, departments: set[str]) -> list[Catalo
     seen: dict[tuple[str, str], int] = {}
     for row, line in _rows(table):
         if row["department_code"] not in departments:
-            issues.append(_issue(table, line, "department_code", f"未知的报送单位“{row['department_code']}”",
-                                 f"unknown department {row['department_code']!r}", "填写 departments.csv 中的代码",
-                                 "write a code of departments.csv"))
+            issues.append(
+                _issue(
+                    table,
+                    line,
+                    "department_code",
+                    f"未知的报送单位“{row['department_code']}”",
+                    f"unknown department {row['department_code']!r}",
+                    "填写 departments.csv 中的代码",
+                    "write a code of departments.csv",
+                )
+            )
         if not CODE.fullmatch(row["report_kind"]):
-            issues.append(_issue(table, line, "report_kind", f"代码“{row['report_kind']}”不合规范",
-                                 f"code {row['report_kind']!r} is not snake_case", "代码用小写英文字母、数字和下划线",
-                                 "use lower-case letters, digits and _"))
+            issues.append(
+                _issue(
+                    table,
+                    line,
+                    "report_kind",
+                    f"代码“{row['report_kind']}”不合规范",
+                    f"code {row['report_kind']!r} is not snake_case",
+                    "代码用小写英文字母、数字和下划线",
+                    "use lower-case letters, digits and _",
+                )
+            )
         key = (row["department_code"], row["report_kind"])
         if key in seen:
-            issues.append(_issue(table, line, "report_kind", f"该单位的“{key[1]}”与第 {seen[key]} 行重复",
-                                 f"{key[1]} of {key[0]} repeats line {seen[key]}", "每个单位的每种报表只写一行",
-                                 "one line per department and report kind"))
+            issues.append(
+                _issue(
+                    table,
+                    line,
+                    "report_kind",
+                    f"该单位的“{key[1]}”与第 {seen[key]} 行重复",
+                    f"{key[1]} of {key[0]} repeats line {seen[key]}",
+                    "每个单位的每种报表只写一行",
+                    "one line per department and report kind",
+                )
+            )
         seen.setdefault(key, line)
         issues += _allowed(table, line, "feed", row["feed"], FEEDS)
         issues += _allowed(table, line, "period_kind", row["period_kind"], PERIOD_KINDS)
         if row["feed"] == "enterprise" and row["period_kind"] != "month":
-            issues.append(_issue(table, line, "period_kind", "企业月报的报告期只能是月", "the enterprise feed is "
-                                 "monthly: its period_kind is month", "填写 month", "write month"))
+            issues.append(
+                _issue(
+                    table,
+                    line,
+                    "period_kind",
+                    "企业月报的报告期只能是月",
+                    "the enterprise feed is " "monthly: its period_kind is month",
+                    "填写 month",
+                    "write month",
+                )
+            )
         issues += _whole_number(table, line, "due_months_after", row["due_months_after"], 0, 12)
         issues += _whole_number(table, line, "due_day", row["due_day"], 1, 31)
     return issues
@@ -303,24 +569,47 @@ def _check_calendar(table: ReferenceTable, departments: set[str]) -> list[Catalo
 def _whole_number(table, line, column, value, low: int, high: int) -> list[CatalogIssue]:
     if value.isdigit() and low <= int(value) <= high:
         return []
-    return [_issue(table, line, column, f"“{value}”不是 {low} 到 {high} 之间的整数",
-                   f"{value!r} is not a whole number from {low} to {high}", f"填写 {low} 到 {high} 之间的整数",
-                   f"write a whole number from {low} to {high}")]
+    return [
+        _issue(
+            table,
+            line,
+            column,
+            f"“{value}”不是 {low} 到 {high} 之间的整数",
+            f"{value!r} is not a whole number from {low} to {high}",
+            f"填写 {low} 到 {high} 之间的整数",
+            f"write a whole number from {low} to {high}",
+        )
+    ]
 
 
 def render_check_report(issues: list[CatalogIssue]) -> str:
     e = html.escape
-    rows = "".join(f"<tr><td>{e(i.file_name)}</td><td>{i.line or ''}</td><td>{e(i.column)}</td>"
-                   f"<td>{e(i.problem_zh)}<div class=en>{e(i.problem_en)}</div></td>"
-                   f"<td>{e(i.fix_zh)}<div class=en>{e(i.fix_en)}</div></td></tr>" for i in issues)
-    verdict = (("目录检查未通过, 本次运行已在入库前停止, 已发布的数据仓库保持不变。请按下表修改 sources/reference/ 中的文件。",
-                "The catalog check failed: the run stopped before ingestion and the published warehouse is unchanged. "
-                "Fix the files of sources/reference/ as listed.") if issues else
-               ("目录检查通过。", "The catalog check passed."))
-    return ("<!doctype html><html lang=zh-CN><head><meta charset=utf-8><title>目录检查 Catalog check</title><style>"
-            "body{font-family:sans-serif;margin:2em}td,th{border:1px solid #bbb;padding:4px 8px}"
-            "table{border-collapse:collapse}.en{color:#666;font-size:90%}</style></head><body>"
-            f"<h1>目录检查 <span class=en>Catalog check</span></h1><p>{e(verdict[0])}<br>"
-            f"<span class=en>{e(verdict[1])}</span></p>"
-            + (f"<table><tr><th>文件 / file</th><th>行 / line</th><th>列 / column</th><th>问题 / problem</th>"
-               f"<th>处理建议 / fix</th></tr>{rows}</table>" if issues else "") + "</body></html>")
+    rows = "".join(
+        f"<tr><td>{e(i.file_name)}</td><td>{i.line or ''}</td><td>{e(i.column)}</td>"
+        f"<td>{e(i.problem_zh)}<div class=en>{e(i.problem_en)}</div></td>"
+        f"<td>{e(i.fix_zh)}<div class=en>{e(i.fix_en)}</div></td></tr>"
+        for i in issues
+    )
+    verdict = (
+        (
+            "目录检查未通过, 本次运行已在入库前停止, 已发布的数据仓库保持不变。请按下表修改 sources/reference/ 中的文件。",
+            "The catalog check failed: the run stopped before ingestion and the published warehouse is unchanged. "
+            "Fix the files of sources/reference/ as listed.",
+        )
+        if issues
+        else ("目录检查通过。", "The catalog check passed.")
+    )
+    return (
+        "<!doctype html><html lang=zh-CN><head><meta charset=utf-8><title>目录检查 Catalog check</title><style>"
+        "body{font-family:sans-serif;margin:2em}td,th{border:1px solid #bbb;padding:4px 8px}"
+        "table{border-collapse:collapse}.en{color:#666;font-size:90%}</style></head><body>"
+        f"<h1>目录检查 <span class=en>Catalog check</span></h1><p>{e(verdict[0])}<br>"
+        f"<span class=en>{e(verdict[1])}</span></p>"
+        + (
+            f"<table><tr><th>文件 / file</th><th>行 / line</th><th>列 / column</th><th>问题 / problem</th>"
+            f"<th>处理建议 / fix</th></tr>{rows}</table>"
+            if issues
+            else ""
+        )
+        + "</body></html>"
+    )

@@ -54,7 +54,7 @@ def read_reference_file(path: Path) -> ReferenceTable:
             padded = values + [""] * (len(table.header) - len(values))
             row = {name: value.strip() for name, value in zip(table.header, padded)}
             if len(values) > len(table.header):
-                row[None] = values[len(table.header):]  # extra fields: the check names them
+                row[None] = values[len(table.header) :]  # extra fields: the check names them
             table.rows.append(row)
     except csv.Error as exc:
         table.problem = f"csv: {exc}"

@@ -26,9 +26,19 @@ UNIT_WORDS = (
     (("人员", "人数", "人才", "就业"), "count", "人"),
     (("率", "比重", "占比", "强度"), "ratio", "%"),
 )
-DEFAULT_RANGES = {"yuan": (0, 1e13), "count": (0, 1e6), "ratio": (0, 1), "tce": (0, 1e8), "m2": (0, 1e9),
-                  "mu": (0, 1e7), "m": (0, 1e8), "days": (0, 3650), "rank": (1, 41), "yuan_per_mu": (0, 1e8),
-                  "percentage_points": (-100, 100)}
+DEFAULT_RANGES = {
+    "yuan": (0, 1e13),
+    "count": (0, 1e6),
+    "ratio": (0, 1),
+    "tce": (0, 1e8),
+    "m2": (0, 1e9),
+    "mu": (0, 1e7),
+    "m": (0, 1e8),
+    "days": (0, 3650),
+    "rank": (1, 41),
+    "yuan_per_mu": (0, 1e8),
+    "percentage_points": (-100, 100),
+}
 
 
 @dataclass(frozen=True)
@@ -60,21 +70,36 @@ def propose(catalog: Catalog, name_kind: str, name: str, units_seen: list[str]) 
                 close = _closest(catalog.measures, measure_text)
                 if close and form.applies(catalog.indicators[close]):
                     return Proposal("indicator", name, "alias", close, alias=measure_text, form_code=form.code)
-                return _new(catalog, name, measure_text, "new_measure", form.code,
-                            units_seen if form.base_unit == "measure" else [])
+                return _new(
+                    catalog,
+                    name,
+                    measure_text,
+                    "new_measure",
+                    form.code,
+                    units_seen if form.base_unit == "measure" else [],
+                )
     close = _closest(catalog.indicator_names, name)
     if close:
         return Proposal("indicator", name, "alias", close, alias=name)
     return _new(catalog, name, name, "new_indicator", LEVEL, units_seen)
 
 
-def _new(catalog: Catalog, name: str, measure_text: str, kind: str, form_code: str,
-         units_seen: list[str]) -> Proposal:
+def _new(catalog: Catalog, name: str, measure_text: str, kind: str, form_code: str, units_seen: list[str]) -> Proposal:
     base_unit, display = _unit_of(catalog, measure_text, units_seen)
     low, high = DEFAULT_RANGES.get(base_unit, (0, 1e13))
     code = "m_" + hashlib.sha1(normalize_name(measure_text).encode()).hexdigest()[:10]
-    return Proposal("indicator", name, kind, code, form_code=form_code, name_zh=measure_text, base_unit=base_unit,
-                    display_unit_zh=display, plausible_min=low, plausible_max=high)
+    return Proposal(
+        "indicator",
+        name,
+        kind,
+        code,
+        form_code=form_code,
+        name_zh=measure_text,
+        base_unit=base_unit,
+        display_unit_zh=display,
+        plausible_min=low,
+        plausible_max=high,
+    )
 
 
 def _unit_of(catalog: Catalog, name: str, units_seen: list[str]) -> tuple[str, str]:
@@ -90,13 +115,17 @@ def _unit_of(catalog: Catalog, name: str, units_seen: list[str]) -> tuple[str, s
 
 def _closest(table, name: str, cutoff: float = ALIAS_CUTOFF) -> str | None:
     key = normalize_name(name)
-    ratio, code = max(((difflib.SequenceMatcher(None, key, known).ratio(), code) for known, code in table.keys()),
-                      default=(0.0, None))
+    ratio, code = max(
+        ((difflib.SequenceMatcher(None, key, known).ratio(), code) for known, code in table), default=(0.0, None)
+    )
     return code if ratio >= cutoff else None
 
 
 def _as_written(name: str, normalised_part: str) -> str:
     """The measure part of a name as the submitter wrote it, where it can be found in the name."""
     index = normalize_name(name).find(normalised_part)
-    return name[index:index + len(normalised_part)] if index >= 0 and len(name) == len(normalize_name(name)) \
+    return (
+        name[index : index + len(normalised_part)]
+        if index >= 0 and len(name) == len(normalize_name(name))
         else normalised_part
+    )

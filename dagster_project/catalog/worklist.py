@@ -19,11 +19,34 @@ from .check import CatalogIssue, check_catalog
 from .files import read_reference_file, to_csv
 from .proposals import Proposal, propose
 
-INDICATOR_COLUMNS = ("indicator_code", "name_zh", "name_en", "aliases", "base_unit", "display_unit_zh", "category",
-                     "category_zh", "direction", "is_additive", "measure_type", "plausible_min", "plausible_max",
-                     "measure_code", "form_code")
-PROPOSAL_COLUMNS = ("name_as_written", "name_kind", "proposal_kind", "alias", "composes_as", "units_seen",
-                    "n_rows", *INDICATOR_COLUMNS, "accept")
+INDICATOR_COLUMNS = (
+    "indicator_code",
+    "name_zh",
+    "name_en",
+    "aliases",
+    "base_unit",
+    "display_unit_zh",
+    "category",
+    "category_zh",
+    "direction",
+    "is_additive",
+    "measure_type",
+    "plausible_min",
+    "plausible_max",
+    "measure_code",
+    "form_code",
+)
+PROPOSAL_COLUMNS = (
+    "name_as_written",
+    "name_kind",
+    "proposal_kind",
+    "alias",
+    "composes_as",
+    "units_seen",
+    "n_rows",
+    *INDICATOR_COLUMNS,
+    "accept",
+)
 YES = {"yes", "y", "是", "1", "true", "接受", "√", "✓"}
 
 
@@ -40,7 +63,8 @@ def open_names(con) -> list[OpenName]:
     rows = con.execute(
         "select u.name_kind, u.name_as_written, u.unit_text, count(*) from raw.unresolved_name u "
         "join raw.submission s on s.submission_id = u.submission_id where s.status in ('held', 'rejected') "
-        "group by 1, 2, 3 order by 1, 2, 3")
+        "group by 1, 2, 3 order by 1, 2, 3"
+    )
     names: dict[tuple[str, str], OpenName] = {}
     for kind, name, unit, count in rows:
         earlier = names.get((kind, name))
@@ -53,27 +77,46 @@ def proposal_rows(catalog: Catalog, names: list[OpenName]) -> list[dict]:
     rows = []
     for name in names:
         proposal = propose(catalog, name.name_kind, name.name_as_written, list(name.units_seen))
-        rows.append({"name_as_written": name.name_as_written, "name_kind": name.name_kind,
-                     "proposal_kind": proposal.proposal_kind, "alias": proposal.alias,
-                     "composes_as": proposal.form_code, "units_seen": "|".join(name.units_seen),
-                     "n_rows": name.n_rows, **_catalog_columns(catalog, proposal), "accept": ""})
+        rows.append(
+            {
+                "name_as_written": name.name_as_written,
+                "name_kind": name.name_kind,
+                "proposal_kind": proposal.proposal_kind,
+                "alias": proposal.alias,
+                "composes_as": proposal.form_code,
+                "units_seen": "|".join(name.units_seen),
+                "n_rows": name.n_rows,
+                **_catalog_columns(catalog, proposal),
+                "accept": "",
+            }
+        )
     return rows
 
 
 def _catalog_columns(catalog: Catalog, proposal: Proposal) -> dict:
     if proposal.proposal_kind == "alias":
         target = catalog.indicators.get(proposal.code) if proposal.name_kind == "indicator" else None
-        return {"indicator_code": proposal.code, "name_zh": target.name_zh if target else
-                catalog.clusters.display_names.get(proposal.code, "")}
+        return {
+            "indicator_code": proposal.code,
+            "name_zh": target.name_zh if target else catalog.clusters.display_names.get(proposal.code, ""),
+        }
     money = proposal.base_unit == "yuan"
     return {
-        "indicator_code": proposal.code, "name_zh": proposal.name_zh,
-        "name_en": f"(English name pending) {proposal.name_zh}", "aliases": "", "base_unit": proposal.base_unit,
-        "display_unit_zh": proposal.display_unit_zh, "category": "custom", "category_zh": "待分类",
-        "direction": "down" if proposal.base_unit == "tce" else "up", "is_additive": "true" if money else "false",
+        "indicator_code": proposal.code,
+        "name_zh": proposal.name_zh,
+        "name_en": f"(English name pending) {proposal.name_zh}",
+        "aliases": "",
+        "base_unit": proposal.base_unit,
+        "display_unit_zh": proposal.display_unit_zh,
+        "category": "custom",
+        "category_zh": "待分类",
+        "direction": "down" if proposal.base_unit == "tce" else "up",
+        "is_additive": "true" if money else "false",
         "measure_type": "flow" if money or proposal.base_unit == "tce" else "level",
-        "plausible_min": _number(proposal.plausible_min), "plausible_max": _number(proposal.plausible_max),
-        "measure_code": proposal.code, "form_code": "level",
+        "plausible_min": _number(proposal.plausible_min),
+        "plausible_max": _number(proposal.plausible_max),
+        "measure_code": proposal.code,
+        "form_code": "level",
     }
 
 
@@ -95,9 +138,17 @@ def accept(proposals_file: Path, reference_dir: Path) -> tuple[int, list[Catalog
     the check; returns (rows accepted, the check's issues)."""
     table = read_reference_file(proposals_file)
     if table.problem:
-        return 0, [CatalogIssue(proposals_file.name, None, "", f"文件无法读取: {table.problem}",
-                                f"the file cannot be read: {table.problem}", "在 Excel 中另存为 CSV UTF-8",
-                                "save it from Excel as CSV UTF-8")]
+        return 0, [
+            CatalogIssue(
+                proposals_file.name,
+                None,
+                "",
+                f"文件无法读取: {table.problem}",
+                f"the file cannot be read: {table.problem}",
+                "在 Excel 中另存为 CSV UTF-8",
+                "save it from Excel as CSV UTF-8",
+            )
+        ]
     chosen = [row for row in table.rows if row.get("accept", "").strip().lower() in YES]
     aliases = read_reference_file(reference_dir / "aliases.csv")
     indicators = read_reference_file(reference_dir / "indicators.csv")
@@ -105,8 +156,13 @@ def accept(proposals_file: Path, reference_dir: Path) -> tuple[int, list[Catalog
     indicator_rows = list(indicators.rows)
     for row in chosen:
         if row["proposal_kind"] == "alias":
-            alias_rows.append({"name_kind": row["name_kind"], "alias": row["alias"] or row["name_as_written"],
-                               "code": row["indicator_code"]})
+            alias_rows.append(
+                {
+                    "name_kind": row["name_kind"],
+                    "alias": row["alias"] or row["name_as_written"],
+                    "code": row["indicator_code"],
+                }
+            )
         elif row["indicator_code"] not in {r["indicator_code"] for r in indicator_rows}:
             # several names (重点企业产值, 重点企业产值增速) propose the same new measure: it is added once
             indicator_rows.append({column: row.get(column, "") for column in INDICATOR_COLUMNS})

@@ -16,29 +16,39 @@ from pathlib import Path
 import duckdb
 
 from ..catalog import Catalog
+from ..domain import ERROR, Issue, ParsedSubmission
 from ..parsing.errors import ParseError
 from ..parsing.periods import parse_period
 from ..parsing.text import clean_text
 from ..parsing.uscc import CHARSET, WEIGHTS
 from ..raw_tables import ENTERPRISE_MONTH, ENTERPRISE_SUBMISSION
+from ..settings import DEFAULT_LIMITS, IntakeLimits
 from ..storage import Connection, double_type, sql_string
-from ..settings import IntakeLimits
-from ..domain import ERROR, Issue
 from .reading import read_source_file
-from ..domain import ParsedSubmission
 from .xlsx_reader import first_row
 
 KEY_COLUMN = "统一社会信用代码"
-TEXT_COLUMNS = {"统一社会信用代码": "credit_code", "企业名称": "enterprise_name", "所属园区": "park_name",
-                "产业集群": "cluster_name", "报告期": "period_text"}
+TEXT_COLUMNS = {
+    "统一社会信用代码": "credit_code",
+    "企业名称": "enterprise_name",
+    "所属园区": "park_name",
+    "产业集群": "cluster_name",
+    "报告期": "period_text",
+}
 AMOUNT_COLUMNS = {  # header -> (raw column, factor to the base unit)
-    "工业总产值当月(万元)": ("output_month_yuan", 10_000), "工业总产值累计(万元)": ("output_ytd_yuan", 10_000),
-    "营业收入(万元)": ("revenue_yuan", 10_000), "利润总额(万元)": ("profit_yuan", 10_000),
-    "实缴税金(万元)": ("tax_yuan", 10_000), "综合能耗(吨标准煤)": ("energy_tce", 1),
-    "研发费用(万元)": ("rd_yuan", 10_000), "从业人员(人)": ("employees", 1), "用地面积(亩)": ("land_mu", 1),
+    "工业总产值当月(万元)": ("output_month_yuan", 10_000),
+    "工业总产值累计(万元)": ("output_ytd_yuan", 10_000),
+    "营业收入(万元)": ("revenue_yuan", 10_000),
+    "利润总额(万元)": ("profit_yuan", 10_000),
+    "实缴税金(万元)": ("tax_yuan", 10_000),
+    "综合能耗(吨标准煤)": ("energy_tce", 1),
+    "研发费用(万元)": ("rd_yuan", 10_000),
+    "从业人员(人)": ("employees", 1),
+    "用地面积(亩)": ("land_mu", 1),
 }
 MAY_BE_NEGATIVE = {"profit_yuan"}
 REPORTED_ROWS = 200  # rows listed in a rejection report; the counts cover all
+
 
 def ensure_enterprise_schema(con: Connection) -> None:
     con.execute("create schema if not exists raw")
@@ -51,12 +61,15 @@ def _drop_month_primary_key(con: Connection) -> None:
     """raw.enterprise_month of earlier versions had primary key (submission_id, row_no): dropped once, the
     rows kept. DuckDB cannot drop a constraint, so its table is copied into the new shape in one transaction."""
     if con.target == "postgres":
-        for (name,) in con.execute("select conname from pg_constraint where contype = 'p' "
-                                   "and conrelid = 'raw.enterprise_month'::regclass"):
+        for (name,) in con.execute(
+            "select conname from pg_constraint where contype = 'p' " "and conrelid = 'raw.enterprise_month'::regclass"
+        ):
             con.execute(f'alter table raw.enterprise_month drop constraint "{name}"')
         return
-    if not con.execute("select 1 from duckdb_constraints() where database_name = current_database() and "
-                       "schema_name = 'raw' and table_name = 'enterprise_month' and constraint_type = 'PRIMARY KEY'"):
+    if not con.execute(
+        "select 1 from duckdb_constraints() where database_name = current_database() and "
+        "schema_name = 'raw' and table_name = 'enterprise_month' and constraint_type = 'PRIMARY KEY'"
+    ):
         return
     columns = ", ".join(ENTERPRISE_MONTH.column_names)
     with con.transaction():
@@ -70,7 +83,7 @@ def _drop_month_primary_key(con: Connection) -> None:
 _HEADER_DB: duckdb.DuckDBPyConnection | None = None
 
 
-def header_of(path: Path, limits: IntakeLimits = IntakeLimits()) -> list[str]:
+def header_of(path: Path, limits: IntakeLimits = DEFAULT_LIMITS) -> list[str]:
     """The column names of a file, cheaply: to tell an enterprise extract from an indicator report."""
     global _HEADER_DB
     suffix = path.suffix.lower()
@@ -79,8 +92,10 @@ def header_of(path: Path, limits: IntakeLimits = IntakeLimits()) -> list[str]:
             _HEADER_DB = _HEADER_DB or duckdb.connect()  # one in-memory database: connecting costs 25 ms a file
             con = _HEADER_DB.cursor()
             try:
-                return [clean_text(r[0]) for r in con.execute(
-                    f"describe select * from read_parquet({sql_string(str(path))})").fetchall()]
+                return [
+                    clean_text(r[0])
+                    for r in con.execute(f"describe select * from read_parquet({sql_string(str(path))})").fetchall()
+                ]
             finally:
                 con.close()
         if suffix == ".csv":
@@ -124,12 +139,25 @@ class EnterpriseResult:
 # Column types read as numbers without a detour through text: the double is the same either way
 # (tests/test_enterprise_ingest.py pins it), and no text column has to be made for 490,000 rows.
 NUMERIC_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "DOUBLE"}
-WORK_OBJECTS = {"enterprise_load", "enterprise_rows", "enterprise_checked", "enterprise_period_map",
-                "enterprise_cluster_map", "enterprise_area_map", "enterprise_resolved", "enterprise_new_codes"}
+WORK_OBJECTS = {
+    "enterprise_load",
+    "enterprise_rows",
+    "enterprise_checked",
+    "enterprise_period_map",
+    "enterprise_cluster_map",
+    "enterprise_area_map",
+    "enterprise_resolved",
+    "enterprise_new_codes",
+}
 
 
-def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog: Catalog,
-                         limits: IntakeLimits = IntakeLimits(), data: bytes | None = None) -> EnterpriseResult:
+def load_enterprise_file(
+    engine: duckdb.DuckDBPyConnection,
+    path: Path,
+    catalog: Catalog,
+    limits: IntakeLimits = DEFAULT_LIMITS,
+    data: bytes | None = None,
+) -> EnterpriseResult:
     """Reads and checks the file (a workbook from data when given: the bytes checked). Its rows are then in
     the temporary view `enterprise_checked` of engine (over the temporary table `enterprise_rows`, the file
     read once), ready for land_enterprise_rows."""
@@ -140,33 +168,58 @@ def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog:
         header = header_of(path) if path.suffix.lower() == ".parquet" else []
         load_kind = "view" if header and "file_row_number" not in header else "table"
         if load_kind == "view":  # Parquet is read where it lies: the few distinct texts, then every column once
-            engine.execute(f"create temp view enterprise_load as select file_row_number + 1 as row_no, "
-                           f"* exclude (file_row_number) from read_parquet({sql_string(str(path))}, file_row_number = true)")
+            engine.execute(
+                f"create temp view enterprise_load as select file_row_number + 1 as row_no, "
+                f"* exclude (file_row_number) from read_parquet({sql_string(str(path))}, file_row_number = true)"
+            )
         else:  # CSV rows are numbered as they are read, in file order
-            engine.execute(f"create temp table enterprise_load as select row_number() over () as row_no, * from {source}")
+            engine.execute(
+                f"create temp table enterprise_load as select row_number() over () as row_no, * from {source}"
+            )
         described = engine.execute("describe enterprise_load").fetchall()
         columns = {clean_text(name): name for (name, *_) in described}
         missing = [c for c in (*TEXT_COLUMNS, *AMOUNT_COLUMNS) if c not in columns]
         for column in missing:
-            parsed.issues.append(Issue(ERROR, "missing_column", f"缺少必填列“{column}”",
-                                       f"required column {column} is missing", f"按模板添加“{column}”列",
-                                       f"add the {column} column", row=1, column=column))
+            parsed.issues.append(
+                Issue(
+                    ERROR,
+                    "missing_column",
+                    f"缺少必填列“{column}”",
+                    f"required column {column} is missing",
+                    f"按模板添加“{column}”列",
+                    f"add the {column} column",
+                    row=1,
+                    column=column,
+                )
+            )
         if missing:
             return EnterpriseResult(parsed, engine.execute("select count(*) from enterprise_load").fetchone()[0], [])
         periods = _period_map(engine, columns["报告期"], parsed)
-        _small_table(engine, "enterprise_period_map", "period_text varchar, period_code varchar, month_start date",
-                     periods)
-        _name_map(engine, "enterprise_cluster_map", columns["产业集群"], "cluster_name", "cluster_code",
-                  catalog.clusters.resolve)
+        _small_table(
+            engine, "enterprise_period_map", "period_text varchar, period_code varchar, month_start date", periods
+        )
+        _name_map(
+            engine,
+            "enterprise_cluster_map",
+            columns["产业集群"],
+            "cluster_name",
+            "cluster_code",
+            catalog.clusters.resolve,
+        )
         _name_map(engine, "enterprise_area_map", columns["所属园区"], "park_name", "area_code", catalog.areas.resolve)
         types = {clean_text(name): str(kind).upper() for (name, kind, *_) in described}
         numeric = {h for h in AMOUNT_COLUMNS if _is_numeric(types[h])}
         # The value as the file has it (__raw, for the report), and the number from text read once here;
         # numbers of numeric columns are cast where they are used (enterprise_checked), which costs nothing.
         amounts = ",\n".join(
-            f"{_ident(columns[h])} as {name}__raw" + ("" if h in numeric else
-            f", try_cast(replace(trim(cast({_ident(columns[h])} as varchar)), ',', '') as double) * {factor} as {name}")
-            for h, (name, factor) in AMOUNT_COLUMNS.items())
+            f"{_ident(columns[h])} as {name}__raw"
+            + (
+                ""
+                if h in numeric
+                else f", try_cast(replace(trim(cast({_ident(columns[h])} as varchar)), ',', '') as double) * {factor} as {name}"
+            )
+            for h, (name, factor) in AMOUNT_COLUMNS.items()
+        )
         engine.execute(f"""
             create temp table enterprise_rows as
             select l.row_no,
@@ -183,18 +236,30 @@ def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog:
             left join enterprise_area_map a on a.raw = cast(l.{_ident(columns['所属园区'])} as varchar)
         """)
     except duckdb.Error as exc:
-        parsed.issues.append(Issue(ERROR, "unreadable_file", f"文件无法读取: {exc}", f"the file cannot be read: {exc}",
-                                   "用 Excel 另存为 CSV (UTF-8) 或 Parquet 后重新报送",
-                                   "save it as CSV UTF-8 or Parquet and submit again"))
+        parsed.issues.append(
+            Issue(
+                ERROR,
+                "unreadable_file",
+                f"文件无法读取: {exc}",
+                f"the file cannot be read: {exc}",
+                "用 Excel 另存为 CSV (UTF-8) 或 Parquet 后重新报送",
+                "save it as CSV UTF-8 or Parquet and submit again",
+            )
+        )
         return EnterpriseResult(parsed, 0, [])
     finally:
         cleanup()
     engine.execute(f"drop {load_kind} enterprise_load")
-    values = ", ".join(f"cast({name}__raw as double) * {factor} as {name}"
-                       for h, (name, factor) in AMOUNT_COLUMNS.items() if h in numeric)
+    values = ", ".join(
+        f"cast({name}__raw as double) * {factor} as {name}"
+        for h, (name, factor) in AMOUNT_COLUMNS.items()
+        if h in numeric
+    )
     texts = ", ".join(f"cast({name}__raw as varchar) as {name}__text" for name, _ in AMOUNT_COLUMNS.values())
-    engine.execute(f"create temp view enterprise_checked as select *, {values + ', ' if values else ''}{texts} "
-                   f"from enterprise_rows")
+    engine.execute(
+        f"create temp view enterprise_checked as select *, {values + ', ' if values else ''}{texts} "
+        f"from enterprise_rows"
+    )
     _define_uscc_macro(engine)
     n_rows = _collect_row_errors(engine, parsed, columns, numeric)
     months = sorted({code for (_, code, _) in periods})
@@ -203,8 +268,10 @@ def load_enterprise_file(engine: duckdb.DuckDBPyConnection, path: Path, catalog:
 
 def drop_enterprise_work(engine: duckdb.DuckDBPyConnection) -> None:
     """Frees the previous file's working tables (the cache of valid credit codes stays)."""
-    for name, kind in engine.execute("select view_name, 'view' from duckdb_views() where temporary union all "
-                                     "select table_name, 'table' from duckdb_tables() where temporary").fetchall():
+    for name, kind in engine.execute(
+        "select view_name, 'view' from duckdb_views() where temporary union all "
+        "select table_name, 'table' from duckdb_tables() where temporary"
+    ).fetchall():
         if name in WORK_OBJECTS:
             engine.execute(f"drop {kind} {name}")
 
@@ -213,7 +280,7 @@ def _is_numeric(column_type: str) -> bool:
     if column_type in NUMERIC_TYPES:
         return True
     if column_type.startswith("DECIMAL(") and column_type.endswith(")"):
-        width = column_type[len("DECIMAL("):-1].split(",")[0]
+        width = column_type[len("DECIMAL(") : -1].split(",")[0]
         return width.strip().isdigit() and int(width) <= 18
     return False
 
@@ -223,19 +290,56 @@ def _rules(numeric: set[str]) -> list[tuple]:
 
     A column read as a number has no unreadable value, and is missing exactly when it is null."""
     rules = [
-        ("invalid_credit_code", "统一社会信用代码", "credit_code", "not uscc_ok(credit_code)",
-         "无效(长度、字符或校验位不符合GB 32100-2015)", "invalid unified social credit code (GB 32100-2015)",
-         "核对代码, 以营业执照为准", "check the code against the business licence"),
-        ("unknown_cluster", "产业集群", "cluster_name", "cluster_code is null",
-         "未知的产业集群", "unknown cluster", "使用“246”体系集群名称或“其他”", "use a cluster of the 246 system or 其他"),
-        ("unknown_period", "报告期", "period_text", "period_code is null",
-         "无法识别的报告期(应为月份)", "the 报告期 is not a month", "填写如 2024-06 或 2024年6月", "write e.g. 2024-06"),
-        ("duplicate_enterprise_month", "统一社会信用代码", "credit_code",
-         "count(*) over (partition by credit_code, period_code) > 1",
-         "同一企业同一月份出现多行", "the same enterprise appears twice for one month", "保留一行", "keep one row"),
-        ("ytd_below_month", "工业总产值累计(万元)", "output_ytd_yuan__text",
-         "output_ytd_yuan < output_month_yuan - 0.005",
-         "累计产值小于当月产值", "year-to-date output below the month's output", "核对累计数", "check the YTD figure"),
+        (
+            "invalid_credit_code",
+            "统一社会信用代码",
+            "credit_code",
+            "not uscc_ok(credit_code)",
+            "无效(长度、字符或校验位不符合GB 32100-2015)",
+            "invalid unified social credit code (GB 32100-2015)",
+            "核对代码, 以营业执照为准",
+            "check the code against the business licence",
+        ),
+        (
+            "unknown_cluster",
+            "产业集群",
+            "cluster_name",
+            "cluster_code is null",
+            "未知的产业集群",
+            "unknown cluster",
+            "使用“246”体系集群名称或“其他”",
+            "use a cluster of the 246 system or 其他",
+        ),
+        (
+            "unknown_period",
+            "报告期",
+            "period_text",
+            "period_code is null",
+            "无法识别的报告期(应为月份)",
+            "the 报告期 is not a month",
+            "填写如 2024-06 或 2024年6月",
+            "write e.g. 2024-06",
+        ),
+        (
+            "duplicate_enterprise_month",
+            "统一社会信用代码",
+            "credit_code",
+            "count(*) over (partition by credit_code, period_code) > 1",
+            "同一企业同一月份出现多行",
+            "the same enterprise appears twice for one month",
+            "保留一行",
+            "keep one row",
+        ),
+        (
+            "ytd_below_month",
+            "工业总产值累计(万元)",
+            "output_ytd_yuan__text",
+            "output_ytd_yuan < output_month_yuan - 0.005",
+            "累计产值小于当月产值",
+            "year-to-date output below the month's output",
+            "核对累计数",
+            "check the YTD figure",
+        ),
     ]
     for header, (name, _) in AMOUNT_COLUMNS.items():
         if header in numeric:
@@ -243,27 +347,62 @@ def _rules(numeric: set[str]) -> list[tuple]:
         else:
             unreadable = f"{name} is null and nullif(trim(coalesce({name}__text, '')), '') is not null"
             missing = f"{name}__text is null or trim({name}__text) = ''"
-        rules.append(("unreadable_number", header, f"{name}__text", unreadable,
-                      "无法识别的数值", "the number cannot be read", "填写数字", "enter a number"))
-        rules.append(("missing_value", header, f"{name}__text", missing,
-                      "必填项为空", "required value is empty", "填写数值", "fill in the value"))
+        rules.append(
+            (
+                "unreadable_number",
+                header,
+                f"{name}__text",
+                unreadable,
+                "无法识别的数值",
+                "the number cannot be read",
+                "填写数字",
+                "enter a number",
+            )
+        )
+        rules.append(
+            (
+                "missing_value",
+                header,
+                f"{name}__text",
+                missing,
+                "必填项为空",
+                "required value is empty",
+                "填写数值",
+                "fill in the value",
+            )
+        )
         if name not in MAY_BE_NEGATIVE:
-            rules.append(("negative_value", header, f"{name}__text", f"{name} < 0",
-                          "不能为负数", "cannot be negative", "核对数值", "check the value"))
+            rules.append(
+                (
+                    "negative_value",
+                    header,
+                    f"{name}__text",
+                    f"{name} < 0",
+                    "不能为负数",
+                    "cannot be negative",
+                    "核对数值",
+                    "check the value",
+                )
+            )
     return rules
 
 
-def _collect_row_errors(engine, parsed: ParsedSubmission, columns: dict[str, str],
-                        numeric: set[str] = frozenset()) -> int:
+def _collect_row_errors(
+    engine, parsed: ParsedSubmission, columns: dict[str, str], numeric: set[str] = frozenset()
+) -> int:
     """Counts every rule in one pass over the file, then lists the first REPORTED_ROWS rows of each rule that
     fired. Returns the number of rows."""
     rules = _rules(numeric)
-    counted = [(i, condition) for i, (rule, _, _, condition, *_) in enumerate(rules)
-               if rule not in ("invalid_credit_code", "duplicate_enterprise_month") and condition != "false"]
+    counted = [
+        (i, condition)
+        for i, (rule, _, _, condition, *_) in enumerate(rules)
+        if rule not in ("invalid_credit_code", "duplicate_enterprise_month") and condition != "false"
+    ]
     row = engine.execute(
         "select count(*), count_if(credit_code is null)"
         + "".join(f", count_if({condition})" for _, condition in counted)
-        + " from enterprise_checked").fetchone()
+        + " from enterprise_checked"
+    ).fetchone()
     n_rows, null_codes = row[0], row[1]
     counts = dict.fromkeys(range(len(rules)), 0)
     counts.update({i: n for (i, _), n in zip(counted, row[2:])})
@@ -271,23 +410,44 @@ def _collect_row_errors(engine, parsed: ParsedSubmission, columns: dict[str, str
         if rule == "duplicate_enterprise_month":
             counts[i] = engine.execute(
                 "select coalesce(sum(n), 0) from (select count(*) as n from enterprise_checked "
-                "group by credit_code, period_code having count(*) > 1)").fetchone()[0]
+                "group by credit_code, period_code having count(*) > 1)"
+            ).fetchone()[0]
         elif rule == "invalid_credit_code" and (null_codes or _new_invalid_codes(engine)):
-            counts[i] = engine.execute(
-                f"select count(*) from enterprise_checked where {condition}").fetchone()[0]
+            counts[i] = engine.execute(f"select count(*) from enterprise_checked where {condition}").fetchone()[0]
     for i, (rule, header, shown, condition, zh, en, fix_zh, fix_en) in enumerate(rules):
         count = counts[i]
         if not count:
             continue
-        sql = (f"select row_no, {shown} from (select *, {condition} as bad from enterprise_checked) "
-               f"where bad order by row_no limit {REPORTED_ROWS}")
+        sql = (
+            f"select row_no, {shown} from (select *, {condition} as bad from enterprise_checked) "
+            f"where bad order by row_no limit {REPORTED_ROWS}"
+        )
         for row_no, value in engine.execute(sql).fetchall():
-            parsed.issues.append(Issue(ERROR, rule, f"“{header}”{zh}", f"{header}: {en}", fix_zh, fix_en,
-                                       sheet="月报", row=row_no + 1, column=header, value_text=str(value or "")))
+            parsed.issues.append(
+                Issue(
+                    ERROR,
+                    rule,
+                    f"“{header}”{zh}",
+                    f"{header}: {en}",
+                    fix_zh,
+                    fix_en,
+                    sheet="月报",
+                    row=row_no + 1,
+                    column=header,
+                    value_text=str(value or ""),
+                )
+            )
         if count > REPORTED_ROWS:
-            parsed.issues.append(Issue(ERROR, rule, f"另有{count - REPORTED_ROWS}行同类问题未逐行列出",
-                                       f"{count - REPORTED_ROWS} more rows with this problem are not listed",
-                                       sheet="月报", column=header))
+            parsed.issues.append(
+                Issue(
+                    ERROR,
+                    rule,
+                    f"另有{count - REPORTED_ROWS}行同类问题未逐行列出",
+                    f"{count - REPORTED_ROWS} more rows with this problem are not listed",
+                    sheet="月报",
+                    column=header,
+                )
+            )
     return n_rows
 
 
@@ -308,14 +468,17 @@ def _new_invalid_codes(engine) -> int:
     return invalid
 
 
-def land_enterprise_rows(engine: duckdb.DuckDBPyConnection, con: Connection, submission_id: str,
-                         loaded_at: dt.datetime) -> None:
+def land_enterprise_rows(
+    engine: duckdb.DuckDBPyConnection, con: Connection, submission_id: str, loaded_at: dt.datetime
+) -> None:
     """Inserts the checked rows into raw.enterprise_month (inside the caller's transaction)."""
-    select = (f"select {sql_string(submission_id)} as submission_id, row_no, credit_code, enterprise_name, "
-              f"park_name, area_code, cluster_code, period_code, month_start, output_month_yuan, output_ytd_yuan, "
-              f"revenue_yuan, profit_yuan, tax_yuan, energy_tce, rd_yuan, "
-              f"cast(round(employees) as integer) as employees, land_mu, "
-              f"cast({sql_string(loaded_at.isoformat(sep=' '))} as timestamp) as loaded_at from enterprise_checked")
+    select = (
+        f"select {sql_string(submission_id)} as submission_id, row_no, credit_code, enterprise_name, "
+        f"park_name, area_code, cluster_code, period_code, month_start, output_month_yuan, output_ytd_yuan, "
+        f"revenue_yuan, profit_yuan, tax_yuan, energy_tce, rd_yuan, "
+        f"cast(round(employees) as integer) as employees, land_mu, "
+        f"cast({sql_string(loaded_at.isoformat(sep=' '))} as timestamp) as loaded_at from enterprise_checked"
+    )
     columns = ", ".join(ENTERPRISE_MONTH.column_names)
     if con.target == "duckdb" and con.raw is engine:
         engine.execute(f"insert into raw.enterprise_month ({columns}) {select}")
@@ -326,8 +489,11 @@ def land_enterprise_rows(engine: duckdb.DuckDBPyConnection, con: Connection, sub
     with tempfile.TemporaryDirectory(prefix="dazu-landing-") as folder:
         rows_csv = Path(folder) / "rows.csv"
         engine.execute(f"copy ({select}) to {sql_string(str(rows_csv))} (format csv, header false)")
-        with con.raw.cursor() as pg, pg.copy(f"copy raw.enterprise_month ({columns}) from stdin (format csv)") as copy, \
-                open(rows_csv, "rb") as handle:
+        with (
+            con.raw.cursor() as pg,
+            pg.copy(f"copy raw.enterprise_month ({columns}) from stdin (format csv)") as copy,
+            open(rows_csv, "rb") as handle,
+        ):
             while chunk := handle.read(1 << 20):
                 copy.write(chunk)
 
@@ -401,10 +567,12 @@ def _period_map(engine, column: str, parsed: ParsedSubmission) -> list[tuple]:
 def _name_map(engine, table: str, column: str, name: str, code: str, resolve) -> None:
     """The temporary table `table` (raw, name, code): each distinct text of column as the file has it, trimmed,
     and resolved by the catalog (null when unknown). Rows join it on the raw text: trimmed once per text."""
-    engine.execute(f"create or replace temp table {table} as "
-                   f"select raw, trim(raw) as {name}, cast(null as varchar) as {code} "
-                   f"from (select distinct cast({_ident(column)} as varchar) as raw from enterprise_load) "
-                   f"where raw is not null")
+    engine.execute(
+        f"create or replace temp table {table} as "
+        f"select raw, trim(raw) as {name}, cast(null as varchar) as {code} "
+        f"from (select distinct cast({_ident(column)} as varchar) as raw from enterprise_load) "
+        f"where raw is not null"
+    )
     names = [n for (n,) in engine.execute(f"select distinct {name} from {table}").fetchall()]
     resolved = [(n, c) for n in names if (c := resolve(n)) is not None]
     if resolved:

@@ -21,8 +21,14 @@ from .reading import check_file_size
 
 CHUNK = 1 << 20
 REGULAR = "file"
-KINDS_ZH = {"symlink": "符号链接", "fifo": "命名管道", "socket": "套接字", "device": "设备文件", "other": "特殊文件",
-            REGULAR: "文件"}
+KINDS_ZH = {
+    "symlink": "符号链接",
+    "fifo": "命名管道",
+    "socket": "套接字",
+    "device": "设备文件",
+    "other": "特殊文件",
+    REGULAR: "文件",
+}
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ def list_inbox(inbox: Path) -> list[Path]:
 
 
 def _modified(status: os.stat_result) -> dt.datetime:
-    return dt.datetime.fromtimestamp(status.st_mtime, dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.fromtimestamp(status.st_mtime, dt.UTC).replace(tzinfo=None)
 
 
 def open_regular(path: Path) -> int:

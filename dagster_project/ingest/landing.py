@@ -10,6 +10,7 @@ from ..domain import ParsedSubmission
 from ..raw_tables import COMPOSED_INDICATOR, INDICATOR_VALUE, PERIOD, SUBMISSION, SUBMISSION_TABLES, UNRESOLVED_NAME
 from ..storage import Connection, double_type
 
+
 @dataclass(frozen=True)
 class SubmissionRecord:
     submission_id: str
@@ -38,37 +39,66 @@ def ensure_raw_schema(con: Connection) -> None:
 
 def known_submissions(con: Connection) -> dict[str, tuple[str, str | None]]:
     """sha256 -> (status, catalog_version) of every file already processed."""
-    rows = con.execute("select sha256, status, catalog_version from raw.submission union all "
-                       "select sha256, status, catalog_version from raw.enterprise_submission")
+    rows = con.execute(
+        "select sha256, status, catalog_version from raw.submission union all "
+        "select sha256, status, catalog_version from raw.enterprise_submission"
+    )
     return {sha: (status, version) for sha, status, version in rows}
 
 
-def land_submission(con: Connection, record: SubmissionRecord, parsed: ParsedSubmission,
-                    composed: list[Indicator] = (), proposals: dict | None = None) -> None:
+def land_submission(
+    con: Connection,
+    record: SubmissionRecord,
+    parsed: ParsedSubmission,
+    composed: list[Indicator] = (),
+    proposals: dict | None = None,
+) -> None:
     """All or nothing: the submission row, its values (when accepted) with the composed indicators they use
     and their periods, or (held or rejected) the names the catalog did not know."""
     proposals = proposals or {}
     with con.transaction():
         # A rejected or held file is retried when the catalog changes; its earlier outcome carried no values.
         for table in ("raw.unresolved_name", "raw.submission"):
-            con.execute(f"delete from {table} where submission_id in (select submission_id from raw.submission "
-                        "where sha256 = ? and status in ('rejected', 'held'))", [record.sha256])
+            con.execute(
+                f"delete from {table} where submission_id in (select submission_id from raw.submission "
+                "where sha256 = ? and status in ('rejected', 'held'))",
+                [record.sha256],
+            )
         con.execute(SUBMISSION.insert_sql(), SUBMISSION.row(asdict(record)))
         if record.status == "accepted":
-            source = {"submission_id": record.submission_id, "source_file": record.file_name,
-                      "source_sha256": record.sha256, "loaded_at": record.loaded_at}
+            source = {
+                "submission_id": record.submission_id,
+                "source_file": record.file_name,
+                "source_sha256": record.sha256,
+                "loaded_at": record.loaded_at,
+            }
             if parsed.rows:
-                con.executemany(INDICATOR_VALUE.insert_sql(),
-                                [INDICATOR_VALUE.row({**vars(row), **source}) for row in parsed.rows])
+                con.executemany(
+                    INDICATOR_VALUE.insert_sql(), [INDICATOR_VALUE.row({**vars(row), **source}) for row in parsed.rows]
+                )
             land_periods(con, parsed.periods.values())
             land_composed_indicators(con, composed)
         elif parsed.unresolved:
-            con.executemany(UNRESOLVED_NAME.insert_sql(), [UNRESOLVED_NAME.row({
-                "submission_id": record.submission_id, "name_no": n, "name_kind": name.name_kind,
-                "name_as_written": name.name_as_written, "source_sheet": name.source_sheet,
-                "source_row": name.source_row, "source_cell": name.source_cell, "unit_text": name.unit_text or None,
-                **_proposal_values(proposals.get(name)), "loaded_at": record.loaded_at,
-            }) for n, name in enumerate(parsed.unresolved, start=1)])
+            con.executemany(
+                UNRESOLVED_NAME.insert_sql(),
+                [
+                    UNRESOLVED_NAME.row(
+                        {
+                            "submission_id": record.submission_id,
+                            "name_no": n,
+                            "name_kind": name.name_kind,
+                            "name_as_written": name.name_as_written,
+                            "source_sheet": name.source_sheet,
+                            "source_row": name.source_row,
+                            "source_cell": name.source_cell,
+                            "unit_text": name.unit_text or None,
+                            **_proposal_values(proposals.get(name)),
+                            "loaded_at": record.loaded_at,
+                        }
+                    )
+                    for n, name in enumerate(parsed.unresolved, start=1)
+                ],
+            )
 
 
 def trusted_sent_date(sent_date: dt.date | None, received_at: dt.datetime) -> dt.date | None:
@@ -93,7 +123,8 @@ def superseding_submission(con: Connection, record: SubmissionRecord) -> tuple[s
     rows = con.execute(
         "select submission_id, file_name, sent_date, received_at from raw.submission "
         "where status = 'accepted' and department_code = ? and period_code = ? and sha256 <> ?",
-        [record.department_code, record.period_code, record.sha256])
+        [record.department_code, record.period_code, record.sha256],
+    )
     own = recency_key(record.sent_date, record.received_at, record.file_name, record.submission_id)
     later = [(recency_key(sent, received, name, sid), sid, name, sent) for sid, name, sent, received in rows]
     later = [row for row in later if row[0] > own]
@@ -101,9 +132,12 @@ def superseding_submission(con: Connection, record: SubmissionRecord) -> tuple[s
 
 
 def _proposal_values(proposal) -> dict:
-    return {"proposal_kind": proposal and proposal.proposal_kind, "proposed_code": proposal and proposal.code,
-            "proposed_form_code": proposal and proposal.form_code,
-            "proposed_base_unit": (proposal and proposal.base_unit) or None}
+    return {
+        "proposal_kind": proposal and proposal.proposal_kind,
+        "proposed_code": proposal and proposal.code,
+        "proposed_form_code": proposal and proposal.form_code,
+        "proposed_base_unit": (proposal and proposal.base_unit) or None,
+    }
 
 
 def land_reference_tables(con: Connection, tables: dict[str, tuple[list[str], list[dict]]]) -> None:
@@ -114,8 +148,10 @@ def land_reference_tables(con: Connection, tables: dict[str, tuple[list[str], li
         for name, (header, rows) in sorted(tables.items()):
             _recreate(con, f"reference.{name}", ", ".join(f'"{column}" varchar' for column in header))
             if rows:
-                con.executemany(f"insert into reference.{name} values ({', '.join('?' * len(header))})",
-                                [[row.get(column) or None for column in header] for row in rows])
+                con.executemany(
+                    f"insert into reference.{name} values ({', '.join('?' * len(header))})",
+                    [[row.get(column) or None for column in header] for row in rows],
+                )
 
 
 def _recreate(con: Connection, table: str, columns: str) -> None:
@@ -133,26 +169,52 @@ def land_reporting_clock(con: Connection, as_of: dt.date) -> None:
     with con.transaction():
         con.execute("create schema if not exists reference")
         _recreate(con, "reference.reporting_clock", "as_of_date date, loaded_at timestamp")
-        con.execute("insert into reference.reporting_clock values (?, ?)",
-                    [as_of, dt.datetime.combine(as_of, dt.time())])
+        con.execute(
+            "insert into reference.reporting_clock values (?, ?)", [as_of, dt.datetime.combine(as_of, dt.time())]
+        )
 
 
 def land_composed_indicators(con: Connection, indicators: list[Indicator]) -> None:
     """Forms of measures a submission used without a catalog row of their own: what dim_indicator lists."""
     for i in indicators:
-        con.execute(COMPOSED_INDICATOR.insert_sql(upsert=True), COMPOSED_INDICATOR.row({
-            "indicator_code": i.code, "measure_code": i.measure_code, "form_code": i.form_code,
-            "name_zh": i.name_zh, "name_en": i.name_en, "base_unit": i.base_unit, "display_unit_zh": i.display_unit_zh,
-            "category": i.category, "category_zh": i.category_zh, "direction": i.direction,
-            "is_additive": i.is_additive, "measure_type": i.measure_type, "plausible_min": i.plausible_min,
-            "plausible_max": i.plausible_max}))
+        con.execute(
+            COMPOSED_INDICATOR.insert_sql(upsert=True),
+            COMPOSED_INDICATOR.row(
+                {
+                    "indicator_code": i.code,
+                    "measure_code": i.measure_code,
+                    "form_code": i.form_code,
+                    "name_zh": i.name_zh,
+                    "name_en": i.name_en,
+                    "base_unit": i.base_unit,
+                    "display_unit_zh": i.display_unit_zh,
+                    "category": i.category,
+                    "category_zh": i.category_zh,
+                    "direction": i.direction,
+                    "is_additive": i.is_additive,
+                    "measure_type": i.measure_type,
+                    "plausible_min": i.plausible_min,
+                    "plausible_max": i.plausible_max,
+                }
+            ),
+        )
 
 
 def land_periods(con: Connection, periods) -> None:
     for period in periods:
-        con.execute(PERIOD.insert_sql() + " on conflict do nothing", PERIOD.row({
-            "period_code": period.code, "year": period.year, "start_date": period.start_date,
-            "end_date": period.end_date, "granularity": period.granularity, "is_ytd": period.is_ytd}))
+        con.execute(
+            PERIOD.insert_sql() + " on conflict do nothing",
+            PERIOD.row(
+                {
+                    "period_code": period.code,
+                    "year": period.year,
+                    "start_date": period.start_date,
+                    "end_date": period.end_date,
+                    "granularity": period.granularity,
+                    "is_ytd": period.is_ytd,
+                }
+            ),
+        )
 
 
 def latest_values(con: Connection, keys: set[tuple[str, str, str, str, str]]) -> dict:

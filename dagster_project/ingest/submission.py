@@ -14,10 +14,6 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ..catalog import Catalog, Composition, CompositionError, Indicator, NameTable
-from ..parsing.errors import ParseError
-from ..parsing.periods import parse_date, parse_period
-from ..parsing.text import clean_text, is_blank
-from ..parsing.values import ParsedValue, parse_value
 from ..domain import (
     CATALOG_RULES,
     ERROR,
@@ -29,6 +25,10 @@ from ..domain import (
     UnresolvedName,
     ValueRow,
 )
+from ..parsing.errors import ParseError
+from ..parsing.periods import parse_date, parse_period
+from ..parsing.text import clean_text, is_blank
+from ..parsing.values import ParsedValue, parse_value
 from .reading import Cell, Sheet, SourceFile, UnusableFormula
 
 COVER_SHEET, INDICATOR_SHEET, CLUSTER_SHEET = "封面", "指标", "集群产值"
@@ -36,9 +36,18 @@ INDICATOR_REQUIRED = ("指标名称", "统计范围", "数据类型", "数值")
 CSV_REQUIRED = ("报送单位", "报告期")
 
 VALUE_KINDS = {
-    "实绩": "actual", "实际": "actual", "实际值": "actual", "完成": "actual", "完成值": "actual",
-    "目标": "target", "目标值": "target", "计划": "target",
-    "参照": "reference", "参考": "reference", "参照值": "reference", "参考值": "reference",
+    "实绩": "actual",
+    "实际": "actual",
+    "实际值": "actual",
+    "完成": "actual",
+    "完成值": "actual",
+    "目标": "target",
+    "目标值": "target",
+    "计划": "target",
+    "参照": "reference",
+    "参考": "reference",
+    "参照值": "reference",
+    "参考值": "reference",
 }
 TARGET_STRENGTHS = {"确保": "ensure", "力争": "strive"}
 
@@ -52,16 +61,33 @@ def parse_submission(source: SourceFile, catalog: Catalog) -> ParsedSubmission:
     else:
         cover = _sheet(source, COVER_SHEET)
         if cover is None:
-            result.issues.append(Issue(ERROR, "missing_sheet", "缺少工作表“封面”", "sheet 封面 (cover) is missing",
-                                       "按模板添加“封面”工作表, 填写报送单位和报告期",
-                                       "add the 封面 sheet with 报送单位 and 报告期", sheet=COVER_SHEET))
+            result.issues.append(
+                Issue(
+                    ERROR,
+                    "missing_sheet",
+                    "缺少工作表“封面”",
+                    "sheet 封面 (cover) is missing",
+                    "按模板添加“封面”工作表, 填写报送单位和报告期",
+                    "add the 封面 sheet with 报送单位 and 报告期",
+                    sheet=COVER_SHEET,
+                )
+            )
         else:
             _read_cover(cover, catalog, result)
         sheet = _sheet(source, INDICATOR_SHEET)
         table = None
         if sheet is None:
-            result.issues.append(Issue(ERROR, "missing_sheet", "缺少工作表“指标”", "sheet 指标 (indicators) is missing",
-                                       "按模板添加“指标”工作表", "add the 指标 sheet", sheet=INDICATOR_SHEET))
+            result.issues.append(
+                Issue(
+                    ERROR,
+                    "missing_sheet",
+                    "缺少工作表“指标”",
+                    "sheet 指标 (indicators) is missing",
+                    "按模板添加“指标”工作表",
+                    "add the 指标 sheet",
+                    sheet=INDICATOR_SHEET,
+                )
+            )
         else:
             table = _find_table(sheet, "指标名称", result)
     if table is not None and _has_columns(table, INDICATOR_REQUIRED, result):
@@ -76,6 +102,7 @@ def parse_submission(source: SourceFile, catalog: Catalog) -> ParsedSubmission:
 
 
 # --- tables -----------------------------------------------------------------------------------
+
 
 @dataclass
 class Table:
@@ -108,14 +135,20 @@ def _find_table(sheet: Sheet, key_column: str, result: ParsedSubmission) -> Tabl
         headers = {clean_text(c.value): c.column for c in cells if not is_blank(c.value)}
         if key_column in headers:
             names = {column: name for name, column in headers.items()}
-            rows = [{c.column: c for c in r} for r in sheet.rows[index + 1:]]
+            rows = [{c.column: c for c in r} for r in sheet.rows[index + 1 :]]
             header_row = cells[0].row
             return Table(sheet.name, headers, header_row, [r for r in rows if r and not _repeats_header(r, names)])
-    result.issues.append(Issue(
-        ERROR, "missing_header", f"工作表“{sheet.name}”中找不到表头(含“{key_column}”列)",
-        f"no header row with column {key_column} in sheet {sheet.name}",
-        "表头应在第一行或标题行下方, 列名与模板一致", "put the template's header row at the top, below any title row",
-        sheet=sheet.name))
+    result.issues.append(
+        Issue(
+            ERROR,
+            "missing_header",
+            f"工作表“{sheet.name}”中找不到表头(含“{key_column}”列)",
+            f"no header row with column {key_column} in sheet {sheet.name}",
+            "表头应在第一行或标题行下方, 列名与模板一致",
+            "put the template's header row at the top, below any title row",
+            sheet=sheet.name,
+        )
+    )
     return None
 
 
@@ -127,10 +160,19 @@ def _repeats_header(row: dict[int, Cell], names: dict[int, str]) -> bool:
 def _has_columns(table: Table, required: tuple[str, ...], result: ParsedSubmission) -> bool:
     missing = [c for c in required if c not in table.columns]
     for column in missing:
-        result.issues.append(Issue(
-            ERROR, "missing_column", f"缺少必填列“{column}”", f"required column {column} is missing",
-            f"在表头添加“{column}”列", f"add a {column} column to the header",
-            sheet=table.sheet, row=table.header_row, column=column))
+        result.issues.append(
+            Issue(
+                ERROR,
+                "missing_column",
+                f"缺少必填列“{column}”",
+                f"required column {column} is missing",
+                f"在表头添加“{column}”列",
+                f"add a {column} column to the header",
+                sheet=table.sheet,
+                row=table.header_row,
+                column=column,
+            )
+        )
     return not missing
 
 
@@ -143,6 +185,7 @@ def _is_note_row(row: dict[int, Cell]) -> bool:
 
 
 # --- cover --------------------------------------------------------------------------------------
+
 
 def _read_cover(sheet: Sheet, catalog: Catalog, result: ParsedSubmission) -> None:
     fields: dict[str, Cell] = {}
@@ -158,8 +201,15 @@ def _read_cover(sheet: Sheet, catalog: Catalog, result: ParsedSubmission) -> Non
     _apply_cover(fields, sheet.name, catalog, result)
 
 
-COVER_LABEL_SYNONYMS = {"填报单位": "报送单位", "报送部门": "报送单位", "报告期间": "报告期", "统计期": "报告期",
-                        "报送日期": "报出日期", "填报日期": "报出日期", "填表人": "填报人"}
+COVER_LABEL_SYNONYMS = {
+    "填报单位": "报送单位",
+    "报送部门": "报送单位",
+    "报告期间": "报告期",
+    "统计期": "报告期",
+    "报送日期": "报出日期",
+    "填报日期": "报出日期",
+    "填表人": "填报人",
+}
 
 
 def _cover_label(value: object) -> str:
@@ -180,11 +230,21 @@ def _read_csv_cover(table: Table, catalog: Catalog, result: ParsedSubmission) ->
                 seen.setdefault(clean_text(cell.value), cell)
         if len(seen) > 1:
             first, second = list(seen.values())[:2]
-            result.issues.append(Issue(
-                ERROR, "mixed_submission", f"同一文件中“{label}”不一致: {first.value} / {second.value}",
-                f"{label} differs between rows: {first.value} / {second.value}",
-                "一个文件只报送一个单位、一个报告期", "one file carries one department and one reporting period",
-                sheet=table.sheet, row=second.row, column=label, cell=second.ref, value_text=str(second.value)))
+            result.issues.append(
+                Issue(
+                    ERROR,
+                    "mixed_submission",
+                    f"同一文件中“{label}”不一致: {first.value} / {second.value}",
+                    f"{label} differs between rows: {first.value} / {second.value}",
+                    "一个文件只报送一个单位、一个报告期",
+                    "one file carries one department and one reporting period",
+                    sheet=table.sheet,
+                    row=second.row,
+                    column=label,
+                    cell=second.ref,
+                    value_text=str(second.value),
+                )
+            )
             return
         if seen:
             fields[label] = next(iter(seen.values()))
@@ -195,10 +255,20 @@ def _apply_cover(fields: dict[str, Cell], sheet: str, catalog: Catalog, result: 
     for label in ("报送单位", "报告期"):
         if label not in fields or is_blank(fields[label].value):
             cell = fields.get(label)
-            result.issues.append(Issue(
-                ERROR, "missing_cover_field", f"未填写“{label}”", f"{label} is not filled in",
-                f"在{sheet}中填写{label}", f"fill in {label} in {sheet}", sheet=sheet,
-                row=cell.row if cell else None, column=label, cell=cell.ref if cell else ""))
+            result.issues.append(
+                Issue(
+                    ERROR,
+                    "missing_cover_field",
+                    f"未填写“{label}”",
+                    f"{label} is not filled in",
+                    f"在{sheet}中填写{label}",
+                    f"fill in {label} in {sheet}",
+                    sheet=sheet,
+                    row=cell.row if cell else None,
+                    column=label,
+                    cell=cell.ref if cell else "",
+                )
+            )
     if (cell := fields.get("报送单位")) is not None and not is_blank(cell.value):
         result.department_code = _resolve(catalog.departments, cell, sheet, "报送单位", "unknown_department", result)
     if (cell := fields.get("报告期")) is not None and not is_blank(cell.value):
@@ -222,6 +292,7 @@ def _apply_cover(fields: dict[str, Cell], sheet: str, catalog: Catalog, result: 
 
 # --- rows ---------------------------------------------------------------------------------------
 
+
 def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, result: ParsedSubmission) -> None:
     if _is_note_row(row) or all(is_blank(c.value) for c in row.values()):
         return
@@ -232,28 +303,46 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
     first = next(iter(row.values()))
     missing = [c for c in INDICATOR_REQUIRED if is_blank(table.value(row, c))]
     for column in missing:
-        result.issues.append(Issue(
-            ERROR, "missing_value", f"必填项“{column}”为空", f"required field {column} is empty",
-            f"填写“{column}”", f"fill in {column}", sheet=table.sheet, row=first.row, column=column,
-            cell=_ref(table, first.row, column)))
+        result.issues.append(
+            Issue(
+                ERROR,
+                "missing_value",
+                f"必填项“{column}”为空",
+                f"required field {column} is empty",
+                f"填写“{column}”",
+                f"fill in {column}",
+                sheet=table.sheet,
+                row=first.row,
+                column=column,
+                cell=_ref(table, first.row, column),
+            )
+        )
     if missing:
         return
 
     unit_cell = table.cell(row, "单位")
-    composition = _resolve_indicator(catalog, table.cell(row, "指标名称"), table.sheet, result,
-                                     _unit_written(table.cell(row, "数值"), unit_cell))
+    composition = _resolve_indicator(
+        catalog, table.cell(row, "指标名称"), table.sheet, result, _unit_written(table.cell(row, "数值"), unit_cell)
+    )
     area_code = _resolve(catalog.areas, table.cell(row, "统计范围"), table.sheet, "统计范围", "unknown_area", result)
     cluster_code = None
     if not is_blank(table.value(row, "产业集群")):
-        cluster_code = _resolve(catalog.clusters, table.cell(row, "产业集群"), table.sheet, "产业集群",
-                                "unknown_cluster", result)
+        cluster_code = _resolve(
+            catalog.clusters, table.cell(row, "产业集群"), table.sheet, "产业集群", "unknown_cluster", result
+        )
     if composition is not None and composition.cluster_code:  # 汽摩产业产值: the name gives the cluster
         if cluster_code not in (None, composition.cluster_code):
-            result.issues.append(Issue(
-                ERROR, "cluster_conflict", "指标名称中的产业集群与“产业集群”列不一致",
-                "the cluster in the indicator name contradicts the 产业集群 column",
-                "只在一处写产业集群, 或使两处一致", "write the cluster once, or make both agree",
-                **_where(table.sheet, table.cell(row, "产业集群"), "产业集群")))
+            result.issues.append(
+                Issue(
+                    ERROR,
+                    "cluster_conflict",
+                    "指标名称中的产业集群与“产业集群”列不一致",
+                    "the cluster in the indicator name contradicts the 产业集群 column",
+                    "只在一处写产业集群, 或使两处一致",
+                    "write the cluster once, or make both agree",
+                    **_where(table.sheet, table.cell(row, "产业集群"), "产业集群"),
+                )
+            )
         cluster_code = composition.cluster_code
     period_code = _row_period(table, row, "期间", result)
     base_period_code = None
@@ -265,24 +354,45 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
     kind_cell = table.cell(row, "数据类型")
     value_kind = VALUE_KINDS.get(clean_text(kind_cell.value))
     if value_kind is None:
-        result.issues.append(Issue(
-            ERROR, "unknown_value_kind", f"无法识别的数据类型: {kind_cell.value}", f"unknown value kind: {kind_cell.value}",
-            "填写 实绩、目标 或 参照", "write 实绩 (actual), 目标 (target) or 参照 (reference)",
-            **_where(table.sheet, kind_cell, "数据类型")))
+        result.issues.append(
+            Issue(
+                ERROR,
+                "unknown_value_kind",
+                f"无法识别的数据类型: {kind_cell.value}",
+                f"unknown value kind: {kind_cell.value}",
+                "填写 实绩、目标 或 参照",
+                "write 实绩 (actual), 目标 (target) or 参照 (reference)",
+                **_where(table.sheet, kind_cell, "数据类型"),
+            )
+        )
     target_strength = None
     strength_cell = table.cell(row, "目标要求")
     if strength_cell is not None and not is_blank(strength_cell.value):
         target_strength = TARGET_STRENGTHS.get(clean_text(strength_cell.value))
         if target_strength is None:
-            result.issues.append(Issue(
-                ERROR, "unknown_target_strength", f"无法识别的目标要求: {strength_cell.value}",
-                f"unknown target requirement: {strength_cell.value}", "填写 确保、力争 或留空",
-                "write 确保 (ensure), 力争 (strive) or leave it blank", **_where(table.sheet, strength_cell, "目标要求")))
+            result.issues.append(
+                Issue(
+                    ERROR,
+                    "unknown_target_strength",
+                    f"无法识别的目标要求: {strength_cell.value}",
+                    f"unknown target requirement: {strength_cell.value}",
+                    "填写 确保、力争 或留空",
+                    "write 确保 (ensure), 力争 (strive) or leave it blank",
+                    **_where(table.sheet, strength_cell, "目标要求"),
+                )
+            )
         elif value_kind and value_kind != "target":
-            result.issues.append(Issue(
-                WARNING, "strength_on_non_target", "“目标要求”只适用于目标值, 已忽略",
-                "目标要求 applies to targets only and was ignored", "非目标行请留空“目标要求”",
-                "leave 目标要求 blank on rows that are not targets", **_where(table.sheet, strength_cell, "目标要求")))
+            result.issues.append(
+                Issue(
+                    WARNING,
+                    "strength_on_non_target",
+                    "“目标要求”只适用于目标值, 已忽略",
+                    "目标要求 applies to targets only and was ignored",
+                    "非目标行请留空“目标要求”",
+                    "leave 目标要求 blank on rows that are not targets",
+                    **_where(table.sheet, strength_cell, "目标要求"),
+                )
+            )
             target_strength = None
 
     value_cell = table.cell(row, "数值")
@@ -290,8 +400,11 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
         try:
             parse_value(value_cell.value, value_cell.number_format)
         except ParseError as exc:
-            result.issues.append(Issue.from_parse_error(exc, "unreadable_value", **_where(
-                table.sheet, value_cell, "数值", _raw_text(value_cell))))
+            result.issues.append(
+                Issue.from_parse_error(
+                    exc, "unreadable_value", **_where(table.sheet, value_cell, "数值", _raw_text(value_cell))
+                )
+            )
     if len(result.errors) > errors_before or composition is None:
         return
     indicator = composition.indicator
@@ -301,21 +414,41 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
         return
     if composition.negated:
         converted = _negated(converted)
-    _append_value(result, catalog, indicator, converted, value_cell, table.sheet, area_code=area_code,
-                  cluster_code=cluster_code, period_code=period_code, value_kind=value_kind,
-                  target_strength=target_strength if value_kind == "target" else None,
-                  base_period_code=base_period_code, explanation=explanation)
+    _append_value(
+        result,
+        catalog,
+        indicator,
+        converted,
+        value_cell,
+        table.sheet,
+        area_code=area_code,
+        cluster_code=cluster_code,
+        period_code=period_code,
+        value_kind=value_kind,
+        target_strength=target_strength if value_kind == "target" else None,
+        base_period_code=base_period_code,
+        explanation=explanation,
+    )
 
 
 def _read_cluster_table(table: Table, catalog: Catalog, result: ParsedSubmission) -> None:
     output_column = next((h for h in table.columns if h.startswith("规上工业产值")), None)
     if output_column is None:
-        result.issues.append(Issue(
-            ERROR, "missing_column", "缺少必填列“规上工业产值”", "required column 规上工业产值 is missing",
-            "添加“规上工业产值(亿元)”列", "add a 规上工业产值(亿元) column", sheet=table.sheet, row=table.header_row,
-            column="规上工业产值"))
+        result.issues.append(
+            Issue(
+                ERROR,
+                "missing_column",
+                "缺少必填列“规上工业产值”",
+                "required column 规上工业产值 is missing",
+                "添加“规上工业产值(亿元)”列",
+                "add a 规上工业产值(亿元) column",
+                sheet=table.sheet,
+                row=table.header_row,
+                column="规上工业产值",
+            )
+        )
         return
-    header_unit = output_column[len("规上工业产值"):].strip("()（）[]")
+    header_unit = output_column[len("规上工业产值") :].strip("()（）[]")
     growth_column = next((h for h in table.columns if h.startswith("同比增长")), None)
     output = catalog.indicators[OUTPUT_INDICATOR]
     growth = catalog.indicators[OUTPUT_GROWTH_INDICATOR]
@@ -331,17 +464,28 @@ def _read_cluster_table(table: Table, catalog: Catalog, result: ParsedSubmission
         value_cell = table.cell(row, output_column)
         for column, cell in (("产业集群", cluster_cell), (output_column, value_cell)):
             if cell is None or is_blank(cell.value):
-                result.issues.append(Issue(
-                    ERROR, "missing_value", f"必填项“{column}”为空", f"required field {column} is empty",
-                    f"填写“{column}”", f"fill in {column}", sheet=table.sheet, row=first.row, column=column,
-                    cell=_ref(table, first.row, column)))
+                result.issues.append(
+                    Issue(
+                        ERROR,
+                        "missing_value",
+                        f"必填项“{column}”为空",
+                        f"required field {column} is empty",
+                        f"填写“{column}”",
+                        f"fill in {column}",
+                        sheet=table.sheet,
+                        row=first.row,
+                        column=column,
+                        cell=_ref(table, first.row, column),
+                    )
+                )
         if len(result.errors) > errors_before:
             continue
         cluster_code = _resolve(catalog.clusters, cluster_cell, table.sheet, "产业集群", "unknown_cluster", result)
         area_code = "dazu_district"
         if not is_blank(table.value(row, "统计范围")):
-            area_code = _resolve(catalog.areas, table.cell(row, "统计范围"), table.sheet, "统计范围",
-                                 "unknown_area", result)
+            area_code = _resolve(
+                catalog.areas, table.cell(row, "统计范围"), table.sheet, "统计范围", "unknown_area", result
+            )
         period_code = _row_period(table, row, "期间", result)
         explanation = _text_or_none(table.value(row, "说明"))
         unit_cell = table.cell(row, "单位")
@@ -358,28 +502,61 @@ def _read_cluster_table(table: Table, catalog: Catalog, result: ParsedSubmission
         for indicator, conv, cell in ((output, converted, value_cell), (growth, growth_converted, growth_cell)):
             if conv is None:
                 continue
-            _append_value(result, catalog, indicator, conv, cell, table.sheet, area_code=area_code,
-                          cluster_code=cluster_code, period_code=period_code, value_kind="actual",
-                          target_strength=None, base_period_code=None, explanation=explanation)
+            _append_value(
+                result,
+                catalog,
+                indicator,
+                conv,
+                cell,
+                table.sheet,
+                area_code=area_code,
+                cluster_code=cluster_code,
+                period_code=period_code,
+                value_kind="actual",
+                target_strength=None,
+                base_period_code=None,
+                explanation=explanation,
+            )
 
 
 # --- values -------------------------------------------------------------------------------------
 
-def _append_value(result: ParsedSubmission, catalog: Catalog, indicator: Indicator, converted: tuple, cell: Cell,
-                  sheet: str, **fields) -> None:
+
+def _append_value(
+    result: ParsedSubmission, catalog: Catalog, indicator: Indicator, converted: tuple, cell: Cell, sheet: str, **fields
+) -> None:
     """One landed value: base units, the catalog's display unit, and the cell it came from."""
     parsed, value, upper, raw_text = converted
     display = catalog.display_unit(indicator)
-    result.rows.append(ValueRow(
-        line_no=len(result.rows) + 1, department_code=result.department_code or "", indicator_code=indicator.code,
-        comparator=parsed.comparator, value=float(value), value_upper=_float(upper), base_unit=indicator.base_unit,
-        display_value=float(value / display.factor), display_unit_zh=display.unit_zh, raw_text=raw_text,
-        quality_flag=None, source_sheet=sheet, source_row=cell.row, source_cell=cell.ref, **fields,
-    ))
+    result.rows.append(
+        ValueRow(
+            line_no=len(result.rows) + 1,
+            department_code=result.department_code or "",
+            indicator_code=indicator.code,
+            comparator=parsed.comparator,
+            value=float(value),
+            value_upper=_float(upper),
+            base_unit=indicator.base_unit,
+            display_value=float(value / display.factor),
+            display_unit_zh=display.unit_zh,
+            raw_text=raw_text,
+            quality_flag=None,
+            source_sheet=sheet,
+            source_row=cell.row,
+            source_cell=cell.ref,
+            **fields,
+        )
+    )
 
 
-def _convert(value_cell: Cell, unit_cell: Cell | None, indicator: Indicator, catalog: Catalog, sheet: str,
-             result: ParsedSubmission) -> tuple[ParsedValue, Decimal, Decimal | None, str] | None:
+def _convert(
+    value_cell: Cell,
+    unit_cell: Cell | None,
+    indicator: Indicator,
+    catalog: Catalog,
+    sheet: str,
+    result: ParsedSubmission,
+) -> tuple[ParsedValue, Decimal, Decimal | None, str] | None:
     """数值 and 单位 -> (parsed, value, upper) in the indicator's base unit, or None after an error."""
     unit_text = "" if unit_cell is None or is_blank(unit_cell.value) else clean_text(unit_cell.value)
     raw_text = _raw_text(value_cell)
@@ -404,10 +581,17 @@ def _convert(value_cell: Cell, unit_cell: Cell | None, indicator: Indicator, cat
             if unit_text and column_unit is None:
                 return _unknown_unit(unit_text, where, result)
             if column_unit is not None and column_unit.base_unit != unit.base_unit:
-                result.issues.append(Issue(
-                    ERROR, "unit_conflict", f"数值中的单位“{parsed.unit_text}”与单位列“{unit_text}”不一致",
-                    f"the unit in the value ({parsed.unit_text}) contradicts the 单位 column ({unit_text})",
-                    "只在一处写单位, 或使两处一致", "write the unit once, or make both agree", **where))
+                result.issues.append(
+                    Issue(
+                        ERROR,
+                        "unit_conflict",
+                        f"数值中的单位“{parsed.unit_text}”与单位列“{unit_text}”不一致",
+                        f"the unit in the value ({parsed.unit_text}) contradicts the 单位 column ({unit_text})",
+                        "只在一处写单位, 或使两处一致",
+                        "write the unit once, or make both agree",
+                        **where,
+                    )
+                )
                 return None
         elif unit_text:
             unit = catalog.unit(unit_text)
@@ -418,10 +602,17 @@ def _convert(value_cell: Cell, unit_cell: Cell | None, indicator: Indicator, cat
         elif multiplier != 1 and indicator.base_unit == "yuan":
             unit = catalog.unit("元")
         else:
-            result.issues.append(Issue(
-                ERROR, "missing_unit", "缺少单位", "the unit is missing",
-                f"在单位列填写单位, 该指标常用“{indicator.display_unit_zh}”",
-                f"fill in the 单位 column; this indicator is usually in {indicator.display_unit_zh}", **where))
+            result.issues.append(
+                Issue(
+                    ERROR,
+                    "missing_unit",
+                    "缺少单位",
+                    "the unit is missing",
+                    f"在单位列填写单位, 该指标常用“{indicator.display_unit_zh}”",
+                    f"fill in the 单位 column; this indicator is usually in {indicator.display_unit_zh}",
+                    **where,
+                )
+            )
             return None
         factor = unit.factor
     if unit.base_unit != indicator.base_unit:
@@ -437,22 +628,42 @@ def _drop_exact_repeats(result: ParsedSubmission, catalog: Catalog) -> None:
     seen: dict[tuple, ValueRow] = {}
     kept: list[ValueRow] = []
     for row in result.rows:
-        key = (row.indicator_code, row.area_code, row.cluster_code, row.period_code, row.value_kind,
-               row.value, row.value_upper, row.comparator)
+        key = (
+            row.indicator_code,
+            row.area_code,
+            row.cluster_code,
+            row.period_code,
+            row.value_kind,
+            row.value,
+            row.value_upper,
+            row.comparator,
+        )
         first = seen.setdefault(key, row)
         if first is row:
             kept.append(row)
             continue
-        result.issues.append(Issue(
-            WARNING, "duplicate_row", f"与第{first.source_row}行完全重复, 已只保留一次",
-            f"repeats row {first.source_row} exactly; kept once", "删除重复行", "delete the repeated row",
-            sheet=row.source_sheet, row=row.source_row, column="数值", cell=row.source_cell, value_text=row.raw_text))
+        result.issues.append(
+            Issue(
+                WARNING,
+                "duplicate_row",
+                f"与第{first.source_row}行完全重复, 已只保留一次",
+                f"repeats row {first.source_row} exactly; kept once",
+                "删除重复行",
+                "delete the repeated row",
+                sheet=row.source_sheet,
+                row=row.source_row,
+                column="数值",
+                cell=row.source_cell,
+                value_text=row.raw_text,
+            )
+        )
     for line_no, row in enumerate(kept, start=1):
         row.line_no = line_no
     result.rows = kept
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
 
 def _report_formulas(sheet: str, row: dict[int, Cell], columns: dict[str, int], result: ParsedSubmission) -> bool:
     """A formula whose result was not saved, or is an error value, is an error in any column: its value is
@@ -465,37 +676,56 @@ def _report_formulas(sheet: str, row: dict[int, Cell], columns: dict[str, int], 
         found = True
         where = _where(sheet, cell, names.get(cell.column, ""), str(cell.value))
         if cell.value.error:
-            result.issues.append(Issue(
-                ERROR, "formula_error", f"公式计算结果为错误值 {cell.value.error}",
-                f"the formula's result is the error value {cell.value.error}",
-                "修正公式或改填数值后, 在 Excel 或 WPS 中保存再报送",
-                "correct the formula or type the value, save in Excel or WPS and submit again", **where))
+            result.issues.append(
+                Issue(
+                    ERROR,
+                    "formula_error",
+                    f"公式计算结果为错误值 {cell.value.error}",
+                    f"the formula's result is the error value {cell.value.error}",
+                    "修正公式或改填数值后, 在 Excel 或 WPS 中保存再报送",
+                    "correct the formula or type the value, save in Excel or WPS and submit again",
+                    **where,
+                )
+            )
         else:
-            result.issues.append(Issue(
-                ERROR, "formula_without_result", "公式未保存计算结果, 无法读取其数值",
-                "the formula's result was not saved, so its value is unknown",
-                "用 Excel 或 WPS 打开文件, 保存后再报送(由其他程序生成的文件常缺少计算结果)",
-                "open the file in Excel or WPS and save it again (files made by other programs often lack "
-                "the results), then submit it", **where))
+            result.issues.append(
+                Issue(
+                    ERROR,
+                    "formula_without_result",
+                    "公式未保存计算结果, 无法读取其数值",
+                    "the formula's result was not saved, so its value is unknown",
+                    "用 Excel 或 WPS 打开文件, 保存后再报送(由其他程序生成的文件常缺少计算结果)",
+                    "open the file in Excel or WPS and save it again (files made by other programs often lack "
+                    "the results), then submit it",
+                    **where,
+                )
+            )
     return found
 
 
-def _resolve_indicator(catalog: Catalog, cell: Cell, sheet: str, result: ParsedSubmission,
-                       unit_text: str) -> Composition | None:
+def _resolve_indicator(
+    catalog: Catalog, cell: Cell, sheet: str, result: ParsedSubmission, unit_text: str
+) -> Composition | None:
     """The indicator a name means (catalog name, alias or a form of a measure), or an issue: unknown (the
     name goes on the data team's work list) or composing two ways (the submitter must choose)."""
     try:
         composition = catalog.resolve_indicator(cell.value)
     except CompositionError as exc:
         readings = "、".join(f"{i.name_zh}({i.code})" for i in exc.readings)
-        result.issues.append(Issue(
-            ERROR, "ambiguous_indicator", f"指标名称可有两种理解: {readings}",
-            f"the indicator name reads two ways: {', '.join(i.code for i in exc.readings)}",
-            "改用其中一种的规范名称; 或由区数据专班在目录中为该名称指定其一",
-            "write the catalog name of the one you mean, or the district data team settles it with an alias",
-            **_where(sheet, cell, "指标名称")))
-        result.unresolved.append(UnresolvedName("indicator", clean_text(cell.value), sheet, cell.row, cell.ref,
-                                                unit_text))
+        result.issues.append(
+            Issue(
+                ERROR,
+                "ambiguous_indicator",
+                f"指标名称可有两种理解: {readings}",
+                f"the indicator name reads two ways: {', '.join(i.code for i in exc.readings)}",
+                "改用其中一种的规范名称; 或由区数据专班在目录中为该名称指定其一",
+                "write the catalog name of the one you mean, or the district data team settles it with an alias",
+                **_where(sheet, cell, "指标名称"),
+            )
+        )
+        result.unresolved.append(
+            UnresolvedName("indicator", clean_text(cell.value), sheet, cell.row, cell.ref, unit_text)
+        )
         return None
     if composition is None:
         _resolve(catalog.indicator_names, cell, sheet, "指标名称", "unknown_indicator", result, unit_text)
@@ -525,21 +755,31 @@ def _negated(converted: tuple) -> tuple:
     return replace(parsed, comparator=flipped), -value, None, raw_text
 
 
-def _resolve(table: NameTable, cell: Cell, sheet: str, column: str, rule: str, result: ParsedSubmission,
-             unit_text: str = "") -> str | None:
+def _resolve(
+    table: NameTable, cell: Cell, sheet: str, column: str, rule: str, result: ParsedSubmission, unit_text: str = ""
+) -> str | None:
     code = table.resolve(cell.value)
     if code is None:
         if rule in CATALOG_RULES:
-            result.unresolved.append(UnresolvedName(
-                rule.removeprefix("unknown_"), clean_text(cell.value), sheet, cell.row, cell.ref, unit_text))
+            result.unresolved.append(
+                UnresolvedName(
+                    rule.removeprefix("unknown_"), clean_text(cell.value), sheet, cell.row, cell.ref, unit_text
+                )
+            )
         suggestions = table.closest(cell.value)
         hint_zh = "、".join(suggestions) if suggestions else "无相近名称"
-        result.issues.append(Issue(
-            ERROR, rule, f"未知的{table.kind_zh}: {cell.value}", f"unknown {table.kind_en}: {cell.value}",
-            f"请使用目录中的名称, 最接近的有: {hint_zh}; 如确为新{table.kind_zh}, 请联系区数据专班加入目录",
-            f"use a catalog name; closest: {', '.join(suggestions) or 'none'}; "
-            "a genuinely new name must be added to the catalog by the district data team",
-            **_where(sheet, cell, column)))
+        result.issues.append(
+            Issue(
+                ERROR,
+                rule,
+                f"未知的{table.kind_zh}: {cell.value}",
+                f"unknown {table.kind_en}: {cell.value}",
+                f"请使用目录中的名称, 最接近的有: {hint_zh}; 如确为新{table.kind_zh}, 请联系区数据专班加入目录",
+                f"use a catalog name; closest: {', '.join(suggestions) or 'none'}; "
+                "a genuinely new name must be added to the catalog by the district data team",
+                **_where(sheet, cell, column),
+            )
+        )
     return code
 
 
@@ -555,19 +795,32 @@ def _row_period(table: Table, row: dict[int, Cell], column: str, result: ParsedS
 
 
 def _unit_error(indicator: Indicator, unit_text: str, where: dict, result: ParsedSubmission) -> None:
-    result.issues.append(Issue(
-        ERROR, "unit_mismatch", f"单位“{unit_text}”不适用于指标“{indicator.name_zh}”",
-        f"unit {unit_text} does not fit {indicator.name_en} (measured in {indicator.base_unit})",
-        f"该指标的单位应为“{indicator.display_unit_zh}”或同类单位",
-        f"use {indicator.display_unit_zh} or a unit of the same kind", **where))
+    result.issues.append(
+        Issue(
+            ERROR,
+            "unit_mismatch",
+            f"单位“{unit_text}”不适用于指标“{indicator.name_zh}”",
+            f"unit {unit_text} does not fit {indicator.name_en} (measured in {indicator.base_unit})",
+            f"该指标的单位应为“{indicator.display_unit_zh}”或同类单位",
+            f"use {indicator.display_unit_zh} or a unit of the same kind",
+            **where,
+        )
+    )
     return None
 
 
 def _unknown_unit(unit_text: str, where: dict, result: ParsedSubmission) -> None:
-    result.issues.append(Issue(
-        ERROR, "unknown_unit", f"无法识别的单位: {unit_text}", f"unknown unit: {unit_text}",
-        "使用模板列出的单位: 家 个 件 项 人 名 台 亿元 万元 元 % 个百分点 亩 平方米 万平方米 公里 米 工作日 位 万元/亩",
-        "use a unit listed in the template", **where))
+    result.issues.append(
+        Issue(
+            ERROR,
+            "unknown_unit",
+            f"无法识别的单位: {unit_text}",
+            f"unknown unit: {unit_text}",
+            "使用模板列出的单位: 家 个 件 项 人 名 台 亿元 万元 元 % 个百分点 亩 平方米 万平方米 公里 米 工作日 位 万元/亩",
+            "use a unit listed in the template",
+            **where,
+        )
+    )
     return None
 
 
@@ -578,8 +831,13 @@ def _multiplier_char(multiplier: Decimal) -> str:
 def _where(sheet: str, cell: Cell | None, column: str, value_text: str | None = None) -> dict:
     if cell is None:
         return {"sheet": sheet, "column": column}
-    return {"sheet": sheet, "row": cell.row, "column": column, "cell": cell.ref,
-            "value_text": value_text if value_text is not None else _as_text(cell.value)}
+    return {
+        "sheet": sheet,
+        "row": cell.row,
+        "column": column,
+        "cell": cell.ref,
+        "value_text": value_text if value_text is not None else _as_text(cell.value),
+    }
 
 
 def _ref(table: Table, row: int, column: str) -> str:

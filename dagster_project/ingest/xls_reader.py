@@ -13,20 +13,32 @@ from ..parsing.errors import ParseError
 from ..settings import IntakeLimits
 from .reading import Budget, Cell, Sheet, UnusableFormula, damaged, sheet_of
 
-ERROR_TEXTS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
-               0x2A: "#N/A"}
+ERROR_TEXTS = {
+    0x00: "#NULL!",
+    0x07: "#DIV/0!",
+    0x0F: "#VALUE!",
+    0x17: "#REF!",
+    0x1D: "#NAME?",
+    0x24: "#NUM!",
+    0x2A: "#N/A",
+}
 
 
 def read_xls(data: bytes, limits: IntakeLimits) -> list[Sheet]:
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True, on_demand=True,
-                                  logfile=_Discard())
+        book = xlrd.open_workbook(
+            file_contents=data, formatting_info=True, ragged_rows=True, on_demand=True, logfile=_Discard()
+        )
     except xlrd.XLRDError as exc:
         if "encrypted" in str(exc).lower():
-            raise ParseError("文件设有打开密码, 无法读取", "the workbook is password-protected",
-                             "在 Excel 或 WPS 中取消密码后另存为 .xlsx 再报送",
-                             "remove the password in Excel or WPS, save as .xlsx and submit again",
-                             rule="unreadable_file", technical=str(exc)) from exc
+            raise ParseError(
+                "文件设有打开密码, 无法读取",
+                "the workbook is password-protected",
+                "在 Excel 或 WPS 中取消密码后另存为 .xlsx 再报送",
+                "remove the password in Excel or WPS, save as .xlsx and submit again",
+                rule="unreadable_file",
+                technical=str(exc),
+            ) from exc
         raise damaged(exc) from exc
     except (AssertionError, IndexError, KeyError, ValueError, EOFError, OverflowError) as exc:
         raise damaged(exc) from exc

@@ -2,8 +2,15 @@ class ParseError(ValueError):
     """A value or file that cannot be understood. Carries a Chinese and an English message and a fix; `rule`
     names the review rule when it is not the caller's default, `technical` what a developer needs to know."""
 
-    def __init__(self, message_zh: str, message_en: str, fix_zh: str = "", fix_en: str = "",
-                 rule: str | None = None, technical: str = ""):
+    def __init__(
+        self,
+        message_zh: str,
+        message_en: str,
+        fix_zh: str = "",
+        fix_en: str = "",
+        rule: str | None = None,
+        technical: str = "",
+    ):
         super().__init__(f"{message_zh} / {message_en}")
         self.message_zh = message_zh
         self.message_en = message_en

@@ -53,8 +53,10 @@ def months(year: int, first: int, last: int) -> Period:
     if first == 1:
         return Period(f"{year}YTD{last:02d}", year, start, end, "ytd")
     raise ParseError(
-        f"不支持的期间: {year}年{first}-{last}月", f"unsupported period: months {first}-{last} of {year}",
-        "报告期用 全年、上半年、季度、单月或 1-N月累计", "use a year, half, quarter, single month or January-to-month range",
+        f"不支持的期间: {year}年{first}-{last}月",
+        f"unsupported period: months {first}-{last} of {year}",
+        "报告期用 全年、上半年、季度、单月或 1-N月累计",
+        "use a year, half, quarter, single month or January-to-month range",
     )
 
 
@@ -84,8 +86,11 @@ def parse_period(raw: object) -> Period:
         return months(int(m[1]), 3 * quarter - 2, 3 * quarter)
     if m := re.fullmatch(rf"(\d{{4}})年?(\d{{1,2}})月?{_RANGE_SEP}(\d{{1,2}})月", text):
         return months(int(m[1]), int(m[2]), int(m[3]))
-    if m := re.fullmatch(r"(\d{4})年(\d{1,2})月(?:份)?", text) or re.fullmatch(r"(\d{4})[\-/.](\d{1,2})", text) \
-            or re.fullmatch(r"(\d{4})M(\d{2})", text):
+    if (
+        m := re.fullmatch(r"(\d{4})年(\d{1,2})月(?:份)?", text)
+        or re.fullmatch(r"(\d{4})[\-/.](\d{1,2})", text)
+        or re.fullmatch(r"(\d{4})M(\d{2})", text)
+    ):
         month = int(m[2])
         return months(int(m[1]), month, month)
     if m := re.fullmatch(r"(\d{4})YTD(\d{2})", text):
@@ -111,14 +116,17 @@ def parse_date(raw: object) -> dt.date:
         except ValueError:
             pass
     raise ParseError(
-        f"无法识别的日期: {text}", f"cannot read the date: {text}",
-        "填写如 2024-01-15 或 2024年1月15日", "write e.g. 2024-01-15 or 2024年1月15日",
+        f"无法识别的日期: {text}",
+        f"cannot read the date: {text}",
+        "填写如 2024-01-15 或 2024年1月15日",
+        "write e.g. 2024-01-15 or 2024年1月15日",
     )
 
 
 def _unknown(text: str) -> ParseError:
     return ParseError(
-        f"无法识别的期间: {text}", f"cannot read the period: {text}",
+        f"无法识别的期间: {text}",
+        f"cannot read the period: {text}",
         "填写如 2023年、2024年上半年、2024年1-6月、2024年第一季度、2024Q1、2024年6月、2024-06",
         "write e.g. 2023年, 2024年上半年, 2024年1-6月, 2024年第一季度, 2024Q1, 2024年6月, 2024-06",
     )

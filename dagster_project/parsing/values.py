@@ -15,15 +15,46 @@ from .text import clean_text
 
 # Longest words first so that 不低于 wins over 低于.
 _PREFIX_COMPARATORS = [
-    ("大于等于", ">="), ("不低于", ">="), ("不少于", ">="), ("至少", ">="), (">=", ">="), ("≥", ">="),
-    ("小于等于", "<="), ("不超过", "<="), ("不高于", "<="), ("不多于", "<="), ("<=", "<="), ("≤", "<="),
-    ("超过", ">"), ("突破", ">"), ("大于", ">"), ("多于", ">"), ("高于", ">"), ("超", ">"), (">", ">"),
-    ("低于", "<="), ("少于", "<="), ("小于", "<="), ("<", "<="),
-    ("大约", "~"), ("接近", "~"), ("约", "~"), ("近", "~"), ("~", "~"),
+    ("大于等于", ">="),
+    ("不低于", ">="),
+    ("不少于", ">="),
+    ("至少", ">="),
+    (">=", ">="),
+    ("≥", ">="),
+    ("小于等于", "<="),
+    ("不超过", "<="),
+    ("不高于", "<="),
+    ("不多于", "<="),
+    ("<=", "<="),
+    ("≤", "<="),
+    ("超过", ">"),
+    ("突破", ">"),
+    ("大于", ">"),
+    ("多于", ">"),
+    ("高于", ">"),
+    ("超", ">"),
+    (">", ">"),
+    ("低于", "<="),
+    ("少于", "<="),
+    ("小于", "<="),
+    ("<", "<="),
+    ("大约", "~"),
+    ("接近", "~"),
+    ("约", "~"),
+    ("近", "~"),
+    ("~", "~"),
 ]
 _SIGN_WORDS = [
-    ("增长", 1), ("增加", 1), ("提高", 1), ("上升", 1), ("提升", 1),
-    ("下降", -1), ("减少", -1), ("降低", -1), ("下滑", -1), ("回落", -1),
+    ("增长", 1),
+    ("增加", 1),
+    ("提高", 1),
+    ("上升", 1),
+    ("提升", 1),
+    ("下降", -1),
+    ("减少", -1),
+    ("降低", -1),
+    ("下滑", -1),
+    ("回落", -1),
 ]
 _SUFFIX_COMPARATORS = [("以上", ">="), ("以下", "<="), ("以内", "<="), ("左右", "~"), ("余", ">"), ("多", ">")]
 _MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
@@ -81,13 +112,13 @@ def parse_value(raw: object, number_format: str | None = None) -> ParsedValue:
         for word, comparator in _PREFIX_COMPARATORS:
             if pre.startswith(word):
                 comparators.append(comparator)
-                pre = pre[len(word):]
+                pre = pre[len(word) :]
                 break
         else:
             for word, word_sign in _SIGN_WORDS:
                 if pre.startswith(word):
                     sign *= word_sign
-                    pre = pre[len(word):]
+                    pre = pre[len(word) :]
                     break
             else:
                 raise _unreadable(text, len(match["pre"]) - len(pre))
@@ -96,7 +127,9 @@ def parse_value(raw: object, number_format: str | None = None) -> ParsedValue:
     if match["frac"]:
         b = Decimal(match["b"])
         if b == 0:
-            raise ParseError(f"分母为零: {text}", f"zero denominator: {text}", "改写为百分数", "write it as a percentage")
+            raise ParseError(
+                f"分母为零: {text}", f"zero denominator: {text}", "改写为百分数", "write it as a percentage"
+            )
         unit_text, multiplier, suffix = _split_rest(match["rest"], text, match.start("rest"))
         comparators += suffix
         if unit_text or multiplier != 1:
@@ -113,21 +146,27 @@ def parse_value(raw: object, number_format: str | None = None) -> ParsedValue:
             raise _unreadable(text, match.start("mult_a"))
         if comparators or suffix:
             raise ParseError(
-                f"区间不能再带限定词: {text}", f"a range cannot carry another qualifier: {text}",
-                "写成 1—2 或 ≥1 这样的一种形式", "write either a range like 1—2 or a bound like ≥1",
+                f"区间不能再带限定词: {text}",
+                f"a range cannot carry another qualifier: {text}",
+                "写成 1—2 或 ≥1 这样的一种形式",
+                "write either a range like 1—2 or a bound like ≥1",
             )
         if upper < a:
             raise ParseError(
-                f"区间下限大于上限: {text}", f"range lower bound above upper bound: {text}",
-                "写成 小值—大值", "write low—high",
+                f"区间下限大于上限: {text}",
+                f"range lower bound above upper bound: {text}",
+                "写成 小值—大值",
+                "write low—high",
             )
-        return ParsedValue(value=a, upper=upper, comparator="range", multiplier=multiplier,
-                           unit_text=unit_text or unit_a)
+        return ParsedValue(
+            value=a, upper=upper, comparator="range", multiplier=multiplier, unit_text=unit_text or unit_a
+        )
 
     unit_text, multiplier, suffix = _split_rest(match["rest"], text, match.start("rest"))
     comparators += suffix
-    return ParsedValue(value=a, comparator=_one_comparator(comparators, text), multiplier=multiplier,
-                       unit_text=unit_text)
+    return ParsedValue(
+        value=a, comparator=_one_comparator(comparators, text), multiplier=multiplier, unit_text=unit_text
+    )
 
 
 def _split_rest(rest: str, text: str, offset: int) -> tuple[str, Decimal, list[str]]:
@@ -148,7 +187,7 @@ def _split_rest(rest: str, text: str, offset: int) -> tuple[str, Decimal, list[s
                 changed = True
             if rest.startswith(word) and word in ("余", "多"):
                 comparators.append(comparator)
-                rest = rest[len(word):]
+                rest = rest[len(word) :]
                 changed = True
     if digit := re.search(r"\d", rest):  # a second number: the character before it broke the first
         raise _unreadable(text, offset + whole.index(rest) + max(digit.start() - 1, 0))
@@ -161,8 +200,10 @@ def _one_comparator(comparators: list[str], text: str) -> str:
         return "="
     if len(distinct) > 1:
         raise ParseError(
-            f"限定词相互矛盾: {text}", f"conflicting qualifiers: {text}",
-            "只保留一个限定词, 如 超过/以上/约", "keep one qualifier such as 超过, 以上 or 约",
+            f"限定词相互矛盾: {text}",
+            f"conflicting qualifiers: {text}",
+            "只保留一个限定词, 如 超过/以上/约",
+            "keep one qualifier such as 超过, 以上 or 约",
         )
     return distinct.pop()
 
@@ -184,8 +225,8 @@ def _unreadable(text: str, at: int | None = None) -> ParseError:
         where_zh = f"第{at + 1}个字符“{ch}”(U+{ord(ch):04X})无法识别"
         where_en = f"stopped at character {at + 1}, '{ch}' (U+{ord(ch):04X})"
     return ParseError(
-        f"无法识别的数值: {text}({where_zh})", f"cannot read the value: {text} ({where_en})",
+        f"无法识别的数值: {text}({where_zh})",
+        f"cannot read the value: {text} ({where_en})",
         "填写数字, 可带限定词和单位, 如 270余、超过80%、1—2、≥210、约7、1.5亿",
         "enter a number, optionally with a qualifier and unit, e.g. 270余, 超过80%, 1—2, ≥210, 约7, 1.5亿",
     )
-

@@ -59,8 +59,9 @@ class GxRunner:
                 gx.ValidationDefinition(name=suite.name, data=batch, suite=suite)
             )
             self._checkpoints[suite.name] = self.context.checkpoints.add(
-                gx.Checkpoint(name=suite.name, validation_definitions=[definition],
-                              result_format={"result_format": "COMPLETE"})
+                gx.Checkpoint(
+                    name=suite.name, validation_definitions=[definition], result_format={"result_format": "COMPLETE"}
+                )
             )
         self._lock = threading.Lock()
         self._docs_dir: Path | None = None
@@ -82,17 +83,21 @@ class GxRunner:
                     continue
                 config = outcome.expectation_config
                 if outcome.exception_info and outcome.exception_info.get("raised_exception"):
-                    raise RuntimeError(f"{suite_name}: {config.type} failed to run: "
-                                       f"{outcome.exception_info.get('exception_message')}")
+                    raise RuntimeError(
+                        f"{suite_name}: {config.type} failed to run: "
+                        f"{outcome.exception_info.get('exception_message')}"
+                    )
                 details = outcome.result or {}
-                findings.append(Finding(
-                    rule=config.meta.get("rule", config.type),
-                    severity=getattr(config.severity, "value", str(config.severity)),
-                    meta=dict(config.meta),
-                    expectation_type=config.type,
-                    row_indices=tuple(details.get("unexpected_index_list") or ()),
-                    observed={k: details.get(k) for k in ("observed_value", "unexpected_count") if k in details},
-                ))
+                findings.append(
+                    Finding(
+                        rule=config.meta.get("rule", config.type),
+                        severity=getattr(config.severity, "value", str(config.severity)),
+                        meta=dict(config.meta),
+                        expectation_type=config.type,
+                        row_indices=tuple(details.get("unexpected_index_list") or ()),
+                        observed={k: details.get(k) for k in ("observed_value", "unexpected_count") if k in details},
+                    )
+                )
         return findings
 
     def build_data_docs(self, directory: Path) -> Path:
@@ -106,11 +111,17 @@ class GxRunner:
             if directory != self._docs_dir or not (directory / "index.html").exists():
                 if DATA_DOCS_SITE in self.context.get_site_names():
                     self.context.delete_data_docs_site(DATA_DOCS_SITE)
-                self.context.add_data_docs_site(DATA_DOCS_SITE, {
-                    "class_name": "SiteBuilder",
-                    "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(directory)},
-                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-                })
+                self.context.add_data_docs_site(
+                    DATA_DOCS_SITE,
+                    {
+                        "class_name": "SiteBuilder",
+                        "store_backend": {
+                            "class_name": "TupleFilesystemStoreBackend",
+                            "base_directory": str(directory),
+                        },
+                        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                    },
+                )
                 self.context.build_data_docs(site_names=[DATA_DOCS_SITE])
                 self._docs_dir = directory
             elif self._unrendered:
@@ -146,7 +157,9 @@ class GxWorker:
                 self._connection.send((method, args))
                 ok, value = self._connection.recv()
             except (EOFError, OSError, ValueError) as exc:  # ValueError: closed
-                raise RuntimeError(f"the Great Expectations process ended (exit code {self._process.exitcode})") from exc
+                raise RuntimeError(
+                    f"the Great Expectations process ended (exit code {self._process.exitcode})"
+                ) from exc
         if not ok:
             raise RuntimeError(value)
         return value

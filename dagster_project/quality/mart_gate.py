@@ -21,8 +21,9 @@ class CheckOutcome:
 
 
 def cluster_shares_frame(cluster_output: pd.DataFrame) -> pd.DataFrame:
-    return (cluster_output.groupby(["area_code", "period_code"], as_index=False)
-            .agg(share_sum=("share_of_area_total", "sum"), n_clusters=("cluster_code", "count")))
+    return cluster_output.groupby(["area_code", "period_code"], as_index=False).agg(
+        share_sum=("share_of_area_total", "sum"), n_clusters=("cluster_code", "count")
+    )
 
 
 def cluster_output_frame(cluster_output: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
@@ -41,20 +42,30 @@ def park_reconciliation_frame(values: pd.DataFrame, indicators: pd.DataFrame, ar
     rows = values.loc[values["indicator_code"].isin(additive)].copy()
     rows["cluster_key"] = rows["cluster_code"].fillna("")
     keys = ["indicator_code", "period_code", "value_kind", "cluster_key"]
-    district = (rows.loc[rows["area_code"] == "dazu_district"].groupby(keys, as_index=False)
-                .agg(district_value=("value", "max")))
-    park_sums = (rows.loc[rows["area_code"].isin(parks)].groupby(keys, as_index=False)
-                 .agg(parks_sum=("value", "sum"), parks=("area_code", lambda a: "、".join(sorted(set(a))))))
+    district = (
+        rows.loc[rows["area_code"] == "dazu_district"]
+        .groupby(keys, as_index=False)
+        .agg(district_value=("value", "max"))
+    )
+    park_sums = (
+        rows.loc[rows["area_code"].isin(parks)]
+        .groupby(keys, as_index=False)
+        .agg(parks_sum=("value", "sum"), parks=("area_code", lambda a: "、".join(sorted(set(a)))))
+    )
     frame = district.merge(park_sums, on=keys, how="inner")
     return frame.astype({"district_value": "float64", "parks_sum": "float64"}).reset_index(drop=True)
 
 
 def target_progress_frame(targets: pd.DataFrame, indicators: pd.DataFrame, departments: pd.DataFrame) -> pd.DataFrame:
-    frame = targets[["department_code", "area_code", "indicator_code", "year", "status",
-                     "attainment_ratio", "schedule_ratio"]].copy()
-    frame["known_indicator_code"] = frame["indicator_code"].where(frame["indicator_code"].isin(indicators["indicator_code"]))
+    frame = targets[
+        ["department_code", "area_code", "indicator_code", "year", "status", "attainment_ratio", "schedule_ratio"]
+    ].copy()
+    frame["known_indicator_code"] = frame["indicator_code"].where(
+        frame["indicator_code"].isin(indicators["indicator_code"])
+    )
     frame["known_department_code"] = frame["department_code"].where(
-        frame["department_code"].isin(departments["department_code"]))
+        frame["department_code"].isin(departments["department_code"])
+    )
     return frame.astype({"attainment_ratio": "float64", "schedule_ratio": "float64"})
 
 
@@ -65,11 +76,13 @@ def run_checks(runner: GxWorker, suite: str, frame: pd.DataFrame, checks: list[s
     for check in checks:
         failing = [f for f in findings if f.meta.get("check") == check]
         indices = sorted({i for f in failing for i in f.row_indices})
-        outcomes.append(CheckOutcome(
-            check=check,
-            passed=not failing,
-            severity="critical" if any(f.severity == "critical" for f in failing) or not failing else "warning",
-            failing_rows=frame.loc[indices] if indices else frame.iloc[0:0],
-            problems=[f"{f.meta['problem_zh']} / {f.meta['problem_en']}" for f in failing],
-        ))
+        outcomes.append(
+            CheckOutcome(
+                check=check,
+                passed=not failing,
+                severity="critical" if any(f.severity == "critical" for f in failing) or not failing else "warning",
+                failing_rows=frame.loc[indices] if indices else frame.iloc[0:0],
+                problems=[f"{f.meta['problem_zh']} / {f.meta['problem_en']}" for f in failing],
+            )
+        )
     return outcomes

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..catalog import Catalog
-from ..domain import ERROR, WARNING, Issue
-from ..domain import OUTPUT_INDICATOR, ParsedSubmission, ValueRow
+from ..domain import ERROR, OUTPUT_INDICATOR, WARNING, Issue, ParsedSubmission, ValueRow
 from ..parsing.periods import Period, months
 from .gx_runner import Finding, GxWorker
 
@@ -33,16 +32,24 @@ def year_earlier(period: Period) -> str:
 def previous_keys(parsed: ParsedSubmission) -> set[ValueKey]:
     """The values a year earlier that the change rule compares against."""
     return {
-        (row.indicator_code, row.area_code, cluster_key(row.cluster_code), row.value_kind,
-         year_earlier(parsed.periods[row.period_code]))
-        for row in parsed.rows if row.period_code in parsed.periods
+        (
+            row.indicator_code,
+            row.area_code,
+            cluster_key(row.cluster_code),
+            row.value_kind,
+            year_earlier(parsed.periods[row.period_code]),
+        )
+        for row in parsed.rows
+        if row.period_code in parsed.periods
     }
 
 
 def value_keys(parsed: ParsedSubmission) -> set[ValueKey]:
     """The values the submission itself provides (what a later submission's change rule may compare with)."""
-    return {(row.indicator_code, row.area_code, cluster_key(row.cluster_code), row.value_kind, row.period_code)
-            for row in parsed.rows}
+    return {
+        (row.indicator_code, row.area_code, cluster_key(row.cluster_code), row.value_kind, row.period_code)
+        for row in parsed.rows
+    }
 
 
 def values_frame(parsed: ParsedSubmission, catalog: Catalog, previous: dict[ValueKey, float]) -> pd.DataFrame:
@@ -50,8 +57,13 @@ def values_frame(parsed: ParsedSubmission, catalog: Catalog, previous: dict[Valu
     for row in parsed.rows:
         indicator = catalog.indicators[row.indicator_code]
         period = parsed.periods.get(row.period_code)
-        before = previous.get((row.indicator_code, row.area_code, cluster_key(row.cluster_code), row.value_kind,
-                               year_earlier(period))) if period else None
+        before = (
+            previous.get(
+                (row.indicator_code, row.area_code, cluster_key(row.cluster_code), row.value_kind, year_earlier(period))
+            )
+            if period
+            else None
+        )
         relative = absolute = None
         if before is not None and row.comparator != "range":
             if indicator.is_amount and before > 0:
@@ -59,26 +71,48 @@ def values_frame(parsed: ParsedSubmission, catalog: Catalog, previous: dict[Valu
             elif indicator.base_unit == "ratio":
                 absolute = row.value - before
         is_count = indicator.base_unit == "count"
-        records.append({
-            "indicator_code": row.indicator_code, "area_code": row.area_code,
-            "cluster_key": cluster_key(row.cluster_code), "period_code": row.period_code,
-            "value_kind": row.value_kind, "value": row.value, "value_upper": row.value_upper,
-            "fraction": (row.value % 1) if is_count else None,
-            "fraction_upper": (row.value_upper % 1) if is_count and row.value_upper is not None else None,
-            "is_non_negative": indicator.is_non_negative, "is_bounded_ratio": indicator.is_bounded_ratio,
-            "is_change_rate": indicator.is_change_rate,
-            "plausible_min": indicator.plausible_min, "plausible_max": indicator.plausible_max,
-            "previous_value": before, "relative_change": relative, "absolute_change": absolute,
-        })
+        records.append(
+            {
+                "indicator_code": row.indicator_code,
+                "area_code": row.area_code,
+                "cluster_key": cluster_key(row.cluster_code),
+                "period_code": row.period_code,
+                "value_kind": row.value_kind,
+                "value": row.value,
+                "value_upper": row.value_upper,
+                "fraction": (row.value % 1) if is_count else None,
+                "fraction_upper": (row.value_upper % 1) if is_count and row.value_upper is not None else None,
+                "is_non_negative": indicator.is_non_negative,
+                "is_bounded_ratio": indicator.is_bounded_ratio,
+                "is_change_rate": indicator.is_change_rate,
+                "plausible_min": indicator.plausible_min,
+                "plausible_max": indicator.plausible_max,
+                "previous_value": before,
+                "relative_change": relative,
+                "absolute_change": absolute,
+            }
+        )
     return pd.DataFrame.from_records(records, columns=_VALUE_COLUMNS).astype(_VALUE_TYPES)
 
 
 _VALUE_TYPES = {
-    "indicator_code": "object", "area_code": "object", "cluster_key": "object", "period_code": "object",
-    "value_kind": "object", "value": "float64", "value_upper": "float64", "fraction": "float64",
-    "fraction_upper": "float64", "is_non_negative": "bool", "is_bounded_ratio": "bool", "is_change_rate": "bool",
-    "plausible_min": "float64", "plausible_max": "float64", "previous_value": "float64",
-    "relative_change": "float64", "absolute_change": "float64",
+    "indicator_code": "object",
+    "area_code": "object",
+    "cluster_key": "object",
+    "period_code": "object",
+    "value_kind": "object",
+    "value": "float64",
+    "value_upper": "float64",
+    "fraction": "float64",
+    "fraction_upper": "float64",
+    "is_non_negative": "bool",
+    "is_bounded_ratio": "bool",
+    "is_change_rate": "bool",
+    "plausible_min": "float64",
+    "plausible_max": "float64",
+    "previous_value": "float64",
+    "relative_change": "float64",
+    "absolute_change": "float64",
 }
 _VALUE_COLUMNS = list(_VALUE_TYPES)
 
@@ -93,25 +127,33 @@ class ClusterTotal:
 
 def cluster_totals(parsed: ParsedSubmission) -> list[ClusterTotal]:
     """Where the file gives both a total output and its cluster breakdown for one area and period."""
-    totals = {(r.area_code, r.period_code): r for r in parsed.rows
-              if r.indicator_code == OUTPUT_INDICATOR and r.cluster_code is None and r.value_kind == "actual"}
+    totals = {
+        (r.area_code, r.period_code): r
+        for r in parsed.rows
+        if r.indicator_code == OUTPUT_INDICATOR and r.cluster_code is None and r.value_kind == "actual"
+    }
     sums: dict[tuple[str, str], float] = {}
     for r in parsed.rows:
         if r.indicator_code == OUTPUT_INDICATOR and r.cluster_code is not None and r.value_kind == "actual":
             sums[(r.area_code, r.period_code)] = sums.get((r.area_code, r.period_code), 0.0) + r.value
-    return [ClusterTotal(area, period, sums[(area, period)], totals[(area, period)])
-            for (area, period) in sorted(sums) if (area, period) in totals]
+    return [
+        ClusterTotal(area, period, sums[(area, period)], totals[(area, period)])
+        for (area, period) in sorted(sums)
+        if (area, period) in totals
+    ]
 
 
 def cluster_totals_frame(totals: list[ClusterTotal]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "area_code": [t.area_code for t in totals],
-        "period_code": [t.period_code for t in totals],
-        "clusters_sum": [t.clusters_sum for t in totals],
-        "reported_total": [t.total_row.value for t in totals],
-        "gap_ratio": [t.clusters_sum / t.total_row.value - 1 if t.total_row.value else None for t in totals],
-    }, columns=["area_code", "period_code", "clusters_sum", "reported_total", "gap_ratio"]).astype(
-        {"clusters_sum": "float64", "reported_total": "float64", "gap_ratio": "float64"})
+    return pd.DataFrame(
+        {
+            "area_code": [t.area_code for t in totals],
+            "period_code": [t.period_code for t in totals],
+            "clusters_sum": [t.clusters_sum for t in totals],
+            "reported_total": [t.total_row.value for t in totals],
+            "gap_ratio": [t.clusters_sum / t.total_row.value - 1 if t.total_row.value else None for t in totals],
+        },
+        columns=["area_code", "period_code", "clusters_sum", "reported_total", "gap_ratio"],
+    ).astype({"clusters_sum": "float64", "reported_total": "float64", "gap_ratio": "float64"})
 
 
 @dataclass
@@ -125,16 +167,21 @@ class PendingGate:
     totals_findings: Future | None
 
 
-def start_gate(parsed: ParsedSubmission, catalog: Catalog, previous: dict[ValueKey, float],
-               runner: GxWorker) -> PendingGate | None:
+def start_gate(
+    parsed: ParsedSubmission, catalog: Catalog, previous: dict[ValueKey, float], runner: GxWorker
+) -> PendingGate | None:
     """Sends the submission's frames to the rules without waiting: the caller goes on with other files."""
     if not parsed.rows:
         return None
     frame = values_frame(parsed, catalog, previous)
     totals = cluster_totals(parsed)
     return PendingGate(
-        parsed, frame, runner.validate_later("submission_values", frame), totals,
-        runner.validate_later("submission_cluster_totals", cluster_totals_frame(totals)) if totals else None)
+        parsed,
+        frame,
+        runner.validate_later("submission_values", frame),
+        totals,
+        runner.validate_later("submission_cluster_totals", cluster_totals_frame(totals)) if totals else None,
+    )
 
 
 def finish_gate(pending: PendingGate | None, catalog: Catalog) -> None:
@@ -150,8 +197,10 @@ def finish_gate(pending: PendingGate | None, catalog: Catalog) -> None:
             before = frame.at[index, "previous_value"]
             display = catalog.display_unit(indicator)
             words = {
-                "indicator": indicator.name_zh, "indicator_en": indicator.name_en,
-                "plausible_min": indicator.plausible_min, "plausible_max": indicator.plausible_max,
+                "indicator": indicator.name_zh,
+                "indicator_en": indicator.name_en,
+                "plausible_min": indicator.plausible_min,
+                "plausible_max": indicator.plausible_max,
                 "previous_display": "" if pd.isna(before) else f"{before / float(display.factor):g}{display.unit_zh}",
             }
             parsed.issues.append(_issue(finding, row, words))
@@ -166,8 +215,10 @@ def finish_gate(pending: PendingGate | None, catalog: Catalog) -> None:
             for index in finding.row_indices:
                 total = pending.totals[index]
                 unit = catalog.display_unit(catalog.indicators[OUTPUT_INDICATOR])
-                words = {"clusters_sum_display": f"{total.clusters_sum / float(unit.factor):g}{unit.unit_zh}",
-                         "total_display": f"{total.total_row.value / float(unit.factor):g}{unit.unit_zh}"}
+                words = {
+                    "clusters_sum_display": f"{total.clusters_sum / float(unit.factor):g}{unit.unit_zh}",
+                    "total_display": f"{total.total_row.value / float(unit.factor):g}{unit.unit_zh}",
+                }
                 parsed.issues.append(_issue(finding, total.total_row, words))
 
 
@@ -176,10 +227,15 @@ def _issue(finding: Finding, row: ValueRow, words: dict) -> Issue:
     hard = finding.severity == "critical"
     explained = not hard and bool(row.explanation)
     return Issue(
-        ERROR if hard else WARNING, finding.rule,
+        ERROR if hard else WARNING,
+        finding.rule,
         meta["problem_zh"].format(**words) + ("(已有说明)" if explained else ""),
         meta["problem_en"].format(**words) + (" (explained)" if explained else ""),
-        meta.get("fix_zh", ""), meta.get("fix_en", ""),
-        sheet=row.source_sheet, row=row.source_row, column=meta.get("column", "数值"), cell=row.source_cell,
+        meta.get("fix_zh", ""),
+        meta.get("fix_en", ""),
+        sheet=row.source_sheet,
+        row=row.source_row,
+        column=meta.get("column", "数值"),
+        cell=row.source_cell,
         value_text=row.raw_text,
     )

@@ -28,8 +28,10 @@ FINGERPRINTS = "_fingerprints.json"  # leading underscore: Parquet dataset reade
 # A partition's rows are the same when their fingerprints are. fct_enterprise_month (millions of rows): count,
 # latest load and provenance (the raw row each came from); its rows change only by being replaced by rows
 # loaded later. fct_mu_efficiency: count and every column (a class changes when its thresholds do).
-PROVENANCE_FINGERPRINT = ("count(*) || '|' || coalesce(cast(max(loaded_at) as varchar), '') || '|' || "
-                          "cast(bit_xor(hash(credit_code, submission_id, row_no)) as varchar)")
+PROVENANCE_FINGERPRINT = (
+    "count(*) || '|' || coalesce(cast(max(loaded_at) as varchar), '') || '|' || "
+    "cast(bit_xor(hash(credit_code, submission_id, row_no)) as varchar)"
+)
 CONTENT_FINGERPRINT = "count(*) || '|' || cast(sum(cast(hash(*columns(*)) as hugeint)) as varchar)"
 PARTITIONED = {  # mart -> (partition columns, fingerprint of a partition's rows)
     "fct_enterprise_month": (("year", "month"), PROVENANCE_FINGERPRINT),
@@ -51,8 +53,12 @@ def export_parquet(settings: Settings, run_tag: str) -> Path:
     try:
         if settings.target == "postgres":
             _copy_postgres_marts(settings, con)
-        tables = [t for (t,) in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+            ).fetchall()
+        ]
         for table in tables:
             if table in PARTITIONED:
                 _export_partitioned(con, table, *PARTITIONED[table], version, previous)
@@ -76,9 +82,18 @@ def export_parquet(settings: Settings, run_tag: str) -> Path:
 
 # PostgreSQL's column types (information_schema.columns.data_type) as DuckDB reads them back from COPY's CSV.
 POSTGRES_TYPES = {
-    "character varying": "varchar", "text": "varchar", "character": "varchar", "smallint": "smallint",
-    "integer": "integer", "bigint": "bigint", "real": "float", "double precision": "double", "boolean": "boolean",
-    "date": "date", "timestamp without time zone": "timestamp", "timestamp with time zone": "timestamptz",
+    "character varying": "varchar",
+    "text": "varchar",
+    "character": "varchar",
+    "smallint": "smallint",
+    "integer": "integer",
+    "bigint": "bigint",
+    "real": "float",
+    "double precision": "double",
+    "boolean": "boolean",
+    "date": "date",
+    "timestamp without time zone": "timestamp",
+    "timestamp with time zone": "timestamptz",
 }
 
 
@@ -95,36 +110,46 @@ def _copy_postgres_marts(settings: Settings, con: duckdb.DuckDBPyConnection) -> 
     columns: dict[str, list[tuple[str, str]]] = {}
     with connect(settings, read_only=True) as pg, tempfile.TemporaryDirectory(prefix="dazu-export-") as folder:
         for table, column, data_type, precision, scale in pg.execute(
-                "select table_name, column_name, data_type, numeric_precision, numeric_scale "
-                "from information_schema.columns where table_schema = 'marts' order by table_name, ordinal_position"):
+            "select table_name, column_name, data_type, numeric_precision, numeric_scale "
+            "from information_schema.columns where table_schema = 'marts' order by table_name, ordinal_position"
+        ):
             columns.setdefault(table, []).append((column, _duckdb_type(data_type, precision, scale)))
         rows_csv = Path(folder) / "mart.csv"
         for table, typed in columns.items():
-            with open(rows_csv, "wb") as handle, pg.raw.cursor() as cursor, \
-                    cursor.copy(f'copy (select * from marts."{table}") to stdout (format csv)') as copy:
+            with (
+                open(rows_csv, "wb") as handle,
+                pg.raw.cursor() as cursor,
+                cursor.copy(f'copy (select * from marts."{table}") to stdout (format csv)') as copy,
+            ):
                 for chunk in copy:
                     handle.write(chunk)
             spec = "{" + ", ".join(f"{sql_string(name)}: {sql_string(kind)}" for name, kind in typed) + "}"
             # Null is an unquoted empty field and an empty text "" (allow_quoted_nulls = false keeps it text).
-            con.execute(f'create table marts."{table}" as select * from read_csv({sql_string(str(rows_csv))}, '
-                        f"columns = {spec}, header = false, auto_detect = false, delim = ',', quote = '\"', "
-                        f"escape = '\"', allow_quoted_nulls = false)")
+            con.execute(
+                f'create table marts."{table}" as select * from read_csv({sql_string(str(rows_csv))}, '
+                f"columns = {spec}, header = false, auto_detect = false, delim = ',', quote = '\"', "
+                f"escape = '\"', allow_quoted_nulls = false)"
+            )
 
 
-def _export_partitioned(con, table: str, keys: tuple[str, ...], fingerprint_sql: str, version: Path,
-                        previous: Path | None) -> None:
+def _export_partitioned(
+    con, table: str, keys: tuple[str, ...], fingerprint_sql: str, version: Path, previous: Path | None
+) -> None:
     """Writes the partitions that changed since the previous version; hard-links the others."""
     key_list = ", ".join(keys)
     values_by_partition, fingerprints = {}, {}
     for *values, fingerprint in con.execute(
-            f'select {key_list}, {fingerprint_sql} from marts."{table}" group by all').fetchall():
+        f'select {key_list}, {fingerprint_sql} from marts."{table}" group by all'
+    ).fetchall():
         partition = "/".join(f"{k}={v}" for k, v in zip(keys, values))  # DuckDB's Hive folder names
         values_by_partition[partition], fingerprints[partition] = values, fingerprint
     folder = version / table
     folder.mkdir()
     if not fingerprints:  # no rows yet: one empty file keeps the table's columns readable
-        con.execute(f'copy (select * from marts."{table}" limit 0) to {sql_string(str(folder / "data_0.parquet"))} '
-                    "(format parquet)")
+        con.execute(
+            f'copy (select * from marts."{table}" limit 0) to {sql_string(str(folder / "data_0.parquet"))} '
+            "(format parquet)"
+        )
         return
     old_folder = previous / table if previous is not None else None
     try:

@@ -34,12 +34,19 @@ def publish_duckdb(settings: Settings, run_tag: str) -> list[str]:
     # Opening the marts file replays and checkpoints any write-ahead log, so the file alone is complete.
     con = duckdb.connect(str(settings.marts_warehouse), config=duckdb_config())
     try:
-        storage = con.execute("select tags['storage_version'] from duckdb_databases() "
-                              "where database_name = current_database()").fetchone()[0]
+        storage = con.execute(
+            "select tags['storage_version'] from duckdb_databases() " "where database_name = current_database()"
+        ).fetchone()[0]
         if not str(storage).startswith(PUBLISHED_STORAGE_VERSION):
-            raise RuntimeError(f"{settings.marts_warehouse} has storage {storage}, readers need {PUBLISHED_STORAGE_VERSION}")
-        tables = [t for (t,) in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' order by table_name").fetchall()]
+            raise RuntimeError(
+                f"{settings.marts_warehouse} has storage {storage}, readers need {PUBLISHED_STORAGE_VERSION}"
+            )
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts' order by table_name"
+            ).fetchall()
+        ]
         con.execute("checkpoint")
     finally:
         con.close()
@@ -56,17 +63,26 @@ def publish_postgres(settings: Settings) -> list[str]:
 
     with connect(settings) as con, con.transaction():
         ensure_bi_reader(con)
-        tables = [t for (t,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts_build' order by 1")]
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts_build' order by 1"
+            )
+        ]
         if not tables:
             raise RuntimeError("nothing to publish: schema marts_build is empty")
         con.execute("drop schema if exists marts_previous cascade")
         if con.execute("select 1 from information_schema.schemata where schema_name = 'marts'"):
             con.execute("alter schema marts rename to marts_previous")
         con.execute("alter schema marts_build rename to marts")
-        con.execute(sql.SQL("grant usage on schema marts to {}").format(sql.Identifier(BI_READER_ROLE)).as_string(con.raw))
-        con.execute(sql.SQL("grant select on all tables in schema marts to {}").format(
-            sql.Identifier(BI_READER_ROLE)).as_string(con.raw))
+        con.execute(
+            sql.SQL("grant usage on schema marts to {}").format(sql.Identifier(BI_READER_ROLE)).as_string(con.raw)
+        )
+        con.execute(
+            sql.SQL("grant select on all tables in schema marts to {}")
+            .format(sql.Identifier(BI_READER_ROLE))
+            .as_string(con.raw)
+        )
         failpoint("publish.before_rename")
         con.execute("drop schema if exists marts_previous cascade")
     return tables
