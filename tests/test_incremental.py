@@ -19,7 +19,7 @@ def _comparable(snap: dict) -> dict:
 
 def _assert_merged(data) -> None:
     for name in INCREMENTAL_MARTS:
-        model = f"dazu246/models/marts/{name}.sql"
+        model = f"dazu246/models/marts/enterprise/{name}.sql"
         executed = (data / "dbt_target" / "duckdb" / "run" / model).read_text()
         assert "delete from" in executed and "create  table" not in executed, f"{name}: the run merged, not rebuilt"
 
@@ -51,11 +51,11 @@ def test_new_months_are_incremental_and_equal_a_full_rebuild(tmp_path):
         mart for mart, rebuilt in marts_rebuilt(result).items() if not rebuilt
     }, "marts that do not read the enterprise feed are left as they are"
     compiled = (
-        data / "dbt_target" / "duckdb" / "compiled" / "dazu246/models/marts/fct_enterprise_month.sql"
+        data / "dbt_target" / "duckdb" / "compiled" / "dazu246/models/marts/enterprise/fct_enterprise_month.sql"
     ).read_text()
     assert "enterprise_months.loaded_at > cast('" in compiled, "and it read only the newly loaded rows"
     for name in ("fct_mu_efficiency", "dim_enterprise"):
-        compiled = (data / "dbt_target" / "duckdb" / "compiled" / f"dazu246/models/marts/{name}.sql").read_text()
+        compiled = (data / "dbt_target" / "duckdb" / "compiled" / f"dazu246/models/marts/enterprise/{name}.sql").read_text()
         assert "enterprise_months.loaded_at > cast('" in compiled, f"{name} read only the newly loaded rows"
 
     # a back-filled older month: those enterprises are recomputed from their whole history

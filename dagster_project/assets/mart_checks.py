@@ -138,24 +138,24 @@ def target_progress_checks(gx: GreatExpectationsResource, warehouse: WarehouseRe
         yield _result(outcome, TARGET_PROGRESS, warehouse)
 
 
-ENTERPRISE_CLUSTER_OUTPUT = dg.AssetKey(["marts", "fct_cluster_output_enterprise"])
+# The comparison of the two marts (dbt/models/audits): rebuilt whenever either is, so the check runs then.
+CLUSTER_OUTPUT_RECONCILIATION = dg.AssetKey(["audit", "audit_cluster_output_reconciliation"])
 
 
 @dg.asset_check(
-    asset=ENTERPRISE_CLUSTER_OUTPUT,
-    additional_deps=[CLUSTER_OUTPUT],
+    asset=CLUSTER_OUTPUT_RECONCILIATION,
     description="企业汇总与部门填报的集群产值相差不超过1% / cluster output from the enterprise feed "
     "within 1% of the department's reported cluster output",
 )
 def enterprise_cluster_output_reconciles(gx: GreatExpectationsResource, warehouse: WarehouseResource):
     with warehouse.connect(read_only=True) as con:
-        frame = con.frame("select * from intermediate.int_cluster_output_reconciliation")
+        frame = con.frame("select * from audit.audit_cluster_output_reconciliation")
     frame["exceeds_tolerance"] = frame["exceeds_tolerance"].astype(bool)
     (outcome,) = run_checks(
         gx.runner(), "marts_cluster_reconciliation", frame, ["enterprise_cluster_output_reconciles"]
     )
     _build_docs(gx, warehouse)
-    return _result(outcome, ENTERPRISE_CLUSTER_OUTPUT, warehouse)
+    return _result(outcome, CLUSTER_OUTPUT_RECONCILIATION, warehouse)
 
 
 MART_CHECKS = [
