@@ -74,25 +74,6 @@ def downstream_of(manifest: Mapping[str, Any], changed: list[str]) -> set[str]:
     return reached
 
 
-def in_dependency_order(manifest: Mapping[str, Any], unique_ids: set[str]) -> list[str]:
-    """These nodes, every one after the nodes it depends on."""
-    ordered: list[str] = []
-    placed: set[str] = set()
-
-    def place(unique_id: str) -> None:
-        if unique_id in placed:
-            return
-        placed.add(unique_id)
-        for parent in manifest["nodes"].get(unique_id, {}).get("depends_on", {}).get("nodes", ()):
-            if parent in unique_ids:
-                place(parent)
-        ordered.append(unique_id)
-
-    for unique_id in sorted(unique_ids):
-        place(unique_id)
-    return ordered
-
-
 def read_record(path: Path) -> BuildRecord | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

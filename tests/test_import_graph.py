@@ -3,6 +3,7 @@
 Every import counts, at the top of a module or inside a function. Layers, lowest first:
     base         settings, failpoints, fast_exit, parsing
     vocabulary   storage (connections, the writers' lock), catalog, domain (parsed submissions, value rows, issues)
+                 raw_tables (each raw table's columns)
     work         ingest (readers, parsers, landing, reports), quality (gates, Great Expectations): neither
                  imports the other
     steps        intake (one file: read → parse → gate → report → land), build_state, dbt_runner, serving,
@@ -25,7 +26,7 @@ from dagster_project.settings import REPO_ROOT
 PACKAGE = "dagster_project"
 LAYERS = [
     {"settings", "failpoints", "fast_exit", "parsing"},
-    {"storage", "catalog", "domain"},
+    {"storage", "catalog", "domain", "raw_tables"},
     {"ingest", "quality"},
     {"intake", "build_state", "dbt_runner", "serving", "docs_site", "forms", "precheck", "instance"},
     {"resources"},

@@ -9,7 +9,15 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliEventMessage, DbtProject, dbt_assets
 
-from ..build_state import FULL_BUILD_TAG, forget_record, pending_record_path, plan_build, record_path, write_record
+from ..build_state import (
+    FULL_BUILD_TAG,
+    downstream_of,
+    forget_record,
+    pending_record_path,
+    plan_build,
+    record_path,
+    write_record,
+)
 from ..dbt_runner import RESULT_EVENTS, project_fingerprint
 from ..docs_site import page_url
 from ..failpoints import failpoint
@@ -89,8 +97,11 @@ class DbtCoreResultEvent(DbtCliEventMessage):
         unique_id = self.raw_event["data"].get("node_info", {}).get("unique_id", "")
         return self.raw_event["info"]["name"] in RESULT_EVENTS and not unique_id.startswith("unit_test")
 
+    def _status(self) -> str:
+        return self.raw_event["data"]["node_info"]["node_status"]
+
     def _get_check_passed(self) -> bool:
-        return self.raw_event["data"].get("status") == "pass"
+        return self._status() == "pass"
 
     def _get_check_severity(self) -> dg.AssetCheckSeverity:
         return (
@@ -134,10 +145,17 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtResource, wareho
             context.log.info(f"dbt：完整构建 / a complete build ({plan.reason})")
         else:
             changed = ", ".join(plan.changed)
+            rebuilt = downstream_of(manifest, list(plan.changed))
+            left = sorted(
+                node["name"]
+                for unique_id, node in manifest["nodes"].items()
+                if node["resource_type"] == "model" and layer(node) == "marts" and unique_id not in rebuilt
+            )
             context.log.info(
-                f"dbt：只重建依赖 {changed} 的模型，其余模型未变、不重建也不报告；发布在随后的发布运行中进行 / only "
-                f"what depends on {changed} is rebuilt (changed since the last complete build); the other models "
-                "are unchanged and neither rebuilt nor reported, and publishing follows in a run of its own"
+                f"dbt：只重建依赖 {changed} 的模型；其余数据集市的输入未变，不重建、不报告为已物化，其检查随之跳过；"
+                f"发布在随后的发布运行中进行 / only what depends on {changed} is rebuilt (changed since the last "
+                "complete build). Left as they are, not reported as materialized, their checks skipped: "
+                f"{', '.join(left) or '-'}. Publishing follows in a run of its own."
             )
         yield from _build(context, dbt, settings, manifest, plan.select or [])
         if plan.record is not None:
