@@ -102,7 +102,7 @@ def render(results: dict, when: str, city: dict | None = None) -> str:
         "so Superset's cache is bypassed), second of two rounds, one request at a time; the browser asks "
         "for a dashboard's charts in parallel. City scale: the city-scale enterprise feed "
         "(`make sample-data SCALE=city`, 2023-01 to 2024-12"
-        + (f": {city['rows']:,} enterprise-months of " f"{city['enterprises']:,} enterprises" if city else "")
+        + (f": {city['rows']:,} enterprise-months of {city['enterprises']:,} enterprises" if city else "")
         + ") beside the sample's department reports.",
         "",
         "| dashboard | charts | slowest chart, sample | slowest chart, city scale |",

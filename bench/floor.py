@@ -53,7 +53,7 @@ def export(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """Every mart to Parquet, as the pipeline's export on a first build (dagster_project/serving/export.py)."""
     folder.mkdir(parents=True, exist_ok=True)
     for (table,) in con.execute(
-        "select table_name from duckdb_tables() where schema_name = 'marts' " "and table_name <> 'file_status'"
+        "select table_name from duckdb_tables() where schema_name = 'marts' and table_name <> 'file_status'"
     ).fetchall():
         if table != "fct_enterprise_month":
             con.execute(f"copy marts.{table} to '{folder / table}.parquet' (format parquet)")

@@ -148,7 +148,7 @@ def generate(scale: str, months: str = MONTHS, folder: str | None = None) -> dic
     con = duckdb.connect()
     paths = [str(p) for p in files]
     rows, enterprises = con.execute(
-        f'select count(*), count(distinct "统一社会信用代码") ' f"from read_parquet({paths})"
+        f'select count(*), count(distinct "统一社会信用代码") from read_parquet({paths})'
     ).fetchone()
     con.close()
     info.update(
@@ -847,7 +847,7 @@ def main() -> int:
     global QUIET_WAIT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--scales", help="comma-separated, of district,city,national (default: all three; " "--quick: district,city)"
+        "--scales", help="comma-separated, of district,city,national (default: all three; --quick: district,city)"
     )
     parser.add_argument(
         "--quick", action="store_true", help="district and city only, one overhead run, so incremental at city"
@@ -958,7 +958,7 @@ def main() -> int:
     }
     if "national" not in scales:
         results["skipped_note"] = (
-            "National scale was not run this time (`--scales`/`--quick`): the national " "goals below are not measured."
+            "National scale was not run this time (`--scales`/`--quick`): the national goals below are not measured."
         )
     log(f"machine: {results['machine']}")
 

@@ -134,7 +134,7 @@ def source_states(raw, tables: Mapping[str, tuple[str, str]]) -> dict[str, Table
     """Row count and latest loaded_at of each source table, on a DuckDB connection to the working database."""
     columns: dict[tuple[str, str], set[str]] = {}
     for schema, table, column in raw.execute(
-        "select schema_name, table_name, column_name from duckdb_columns() " "where database_name = current_database()"
+        "select schema_name, table_name, column_name from duckdb_columns() where database_name = current_database()"
     ).fetchall():
         columns.setdefault((schema.lower(), table.lower()), set()).add(column.lower())
     states: dict[str, TableState | None] = {}
@@ -166,7 +166,7 @@ def plan_build(settings: Settings, manifest: Mapping[str, Any], fingerprint: str
         return BuildPlan(
             None,
             None,
-            reason="PostgreSQL 每次在新模式中构建全部数据集市 / " "PostgreSQL builds every mart into a new schema",
+            reason="PostgreSQL 每次在新模式中构建全部数据集市 / PostgreSQL builds every mart into a new schema",
         )
     if not settings.work_warehouse.exists():
         return BuildPlan(None, None, reason="新仓库 / a new warehouse")

@@ -186,9 +186,8 @@ def _serve(connection, settings: Settings, environment: Mapping[str, str]) -> No
     """The child: load dbt and the manifest, run the one command it is sent, report, exit."""
     os.environ.update(environment)
     try:
-        from google.protobuf.json_format import MessageToDict
-
         from dbt.cli.main import dbtRunner
+        from google.protobuf.json_format import MessageToDict
 
         manifest, failure = parsed_manifest(settings), None
     except Exception as exc:  # reported when the command comes

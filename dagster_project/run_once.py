@@ -35,7 +35,7 @@ def summary(con: Connection) -> str:
     marts = [
         t
         for (t,) in con.execute(
-            "select table_name from information_schema.tables " "where table_schema = 'marts' order by table_name"
+            "select table_name from information_schema.tables where table_schema = 'marts' order by table_name"
         )
     ]
     lines += [f"  marts.{t:<30} {con.execute(f'select count(*) from marts.{t}')[0][0]:>7}" for t in marts]

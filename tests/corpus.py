@@ -76,7 +76,7 @@ def long_field_csv(path: Path, length: int = 300_000) -> Path:
     """A CSV whose 说明 holds one very long text (beyond csv's default field limit of 128 KiB)."""
     head = "指标名称,统计范围,数据类型,数值,单位,说明,报送单位,报告期\n"
     rows = (
-        f"技术合同成交额,全区,实绩,5.35,亿元,\"{'长' * length}\",区科技局,2024年1-6月\n"
+        f'技术合同成交额,全区,实绩,5.35,亿元,"{"长" * length}",区科技局,2024年1-6月\n'
         "工业投资增速,全区,实绩,12.5,%,,区科技局,2024年1-6月\n"
     )
     path.write_bytes((head + rows).encode("utf-8-sig"))
@@ -192,15 +192,17 @@ def formula_workbook(
             + rb'"[^>]*>(<f>.*?</f>)<v></v>'
         )
         return cell.sub(
-            lambda m: b'<c r="'
-            + ref.encode()
-            + b'"'
-            + kind.encode()
-            + b">"
-            + (m.group(1) or m.group(2))
-            + b"<v>"
-            + saved.encode()
-            + b"</v>",
+            lambda m: (
+                b'<c r="'
+                + ref.encode()
+                + b'"'
+                + kind.encode()
+                + b">"
+                + (m.group(1) or m.group(2))
+                + b"<v>"
+                + saved.encode()
+                + b"</v>"
+            ),
             xml,
         )
 

@@ -27,7 +27,7 @@ def main() -> None:
                 marts = [
                     t
                     for (t,) in con.execute(
-                        "select table_name from information_schema.tables " "where table_schema = 'marts' order by 1"
+                        "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
                     ).fetchall()
                 ]
                 state = {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in marts}

@@ -46,7 +46,7 @@ def served(tmp_path_factory) -> Path:
 def test_served_floor_writes_what_readers_of_the_pipeline_open(served):
     con = duckdb.connect(str(served), read_only=True)
     storage = con.execute(
-        "select tags['storage_version'] from duckdb_databases() " "where database_name = current_database()"
+        "select tags['storage_version'] from duckdb_databases() where database_name = current_database()"
     ).fetchone()[0]
     assert storage.startswith("v1.0.0")
     kept = con.execute("select count(*) from raw.enterprise_month").fetchone()[0]

@@ -149,9 +149,10 @@ def test_what_the_run_says_it_left_is_exactly_what_dbt_does_not_select(changed, 
     selector) must complement each other."""
     import json
 
+    from dbt.cli.main import dbtRunner
+
     from dagster_project.assets.dbt import dbt_project
     from dagster_project.dbt_runner import parsed_manifest
-    from dbt.cli.main import dbtRunner
 
     settings = Settings(inbox=tmp_path, data_dir=tmp_path / "data")
     result = dbtRunner(manifest=parsed_manifest(settings)).invoke(

@@ -274,7 +274,7 @@ def test_primary_key_of_earlier_versions_is_dropped_and_rows_kept(settings, cata
             "and constraint_type = 'PRIMARY KEY'"
         ).fetchone() == (0,)
         assert con.execute(
-            "select submission_id = 'sub_old', count(*) from raw.enterprise_month group by 1 " "order by 1"
+            "select submission_id = 'sub_old', count(*) from raw.enterprise_month group by 1 order by 1"
         ).fetchall() == [(False, 5), (True, 1)]
         assert (
             con.execute(

@@ -47,9 +47,9 @@ def test_new_months_are_incremental_and_equal_a_full_rebuild(tmp_path):
         "fct_indicator_value",
         "fct_cluster_output",
         "fct_target_progress",
-    } <= {
-        mart for mart, rebuilt in marts_rebuilt(result).items() if not rebuilt
-    }, "marts that do not read the enterprise feed are left as they are"
+    } <= {mart for mart, rebuilt in marts_rebuilt(result).items() if not rebuilt}, (
+        "marts that do not read the enterprise feed are left as they are"
+    )
     compiled = (
         data / "dbt_target" / "duckdb" / "compiled" / "dazu246/models/marts/enterprise/fct_enterprise_month.sql"
     ).read_text()
@@ -122,7 +122,7 @@ TAMPERINGS = {
         "from pair) where (credit_code, period_code) in (select credit_code, period_code from pair)",
     ],
     "a row twice": [
-        "insert into marts_db.marts.fct_enterprise_month select * from marts_db.marts.fct_enterprise_month " "limit 1"
+        "insert into marts_db.marts.fct_enterprise_month select * from marts_db.marts.fct_enterprise_month limit 1"
     ],
 }
 

@@ -82,8 +82,7 @@ def test_parks_exceeding_the_district_warn(warehouse_copy):
 def test_targets_with_unknown_codes_or_wild_ratios_fail(warehouse_copy):
     _break(
         warehouse_copy,
-        "update marts.fct_target_progress set indicator_code = 'no_such_indicator' "
-        "where indicator_code = 'tech_smes'",
+        "update marts.fct_target_progress set indicator_code = 'no_such_indicator' where indicator_code = 'tech_smes'",
         "update marts.fct_target_progress set schedule_ratio = 1.5, attainment_ratio = 99 "
         "where indicator_code = 'green_factories'",
     )

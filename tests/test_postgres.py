@@ -219,8 +219,7 @@ def test_enterprise_rows_land_in_postgres_exactly_as_read():
             ensure_enterprise_schema(con)
             land_enterprise_rows(engine, con, "sub_landing_test", loaded_at)
             landed = pg.execute(
-                f"select {columns} from raw.enterprise_month "
-                f"where submission_id = 'sub_landing_test' order by row_no"
+                f"select {columns} from raw.enterprise_month where submission_id = 'sub_landing_test' order by row_no"
             ).fetchall()
             raise psycopg.Rollback()
     assert [tuple(row) for row in landed] == expected

@@ -103,7 +103,7 @@ def test_a_row_needs_every_column_and_the_insert_only_known_ones():
     with pytest.raises(AssertionError, match="no column"):
         table.insert_sql(["a", "c"])
     assert table.insert_sql(upsert=True) == (
-        "insert into raw.t (a, b) values (?, ?) on conflict (a) do update set " "b = excluded.b"
+        "insert into raw.t (a, b) values (?, ?) on conflict (a) do update set b = excluded.b"
     )
     assert (
         table.ddl("double") == "create table if not exists raw.t (\n    a integer not null,\n    b varchar,\n"

@@ -143,7 +143,7 @@ def test_export_writes_only_the_years_of_mu_efficiency_that_changed(built_sample
     assert links.pop(f"year={years[0]}") == 1, "a year whose rows changed is written again"
     assert links and all(n == 2 for n in links.values()), "the other years are hard links to the previous version"
     exported = duckdb.execute(
-        f"select * from read_parquet('{after}/**/*.parquet', hive_partitioning = false) " "order by all"
+        f"select * from read_parquet('{after}/**/*.parquet', hive_partitioning = false) order by all"
     ).fetchall()
     assert exported == expected
 

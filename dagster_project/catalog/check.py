@@ -439,7 +439,7 @@ def _check_forms(table: ReferenceTable, units: set[str]) -> list[CatalogIssue]:
                         table,
                         line,
                         "templates",
-                        f"模板“{template}”须含 {{m}}, 只可用 " f"{' '.join('{' + p + '}' for p in PLACEHOLDERS)}",
+                        f"模板“{template}”须含 {{m}}, 只可用 {' '.join('{' + p + '}' for p in PLACEHOLDERS)}",
                         f"template {template!r} needs {{m}} and only the known placeholders",
                         "如 {m}同比增长、{m}占全市{any}比重",
                         "e.g. {m}同比增长, {m}占全市{any}比重",
@@ -556,7 +556,7 @@ def _check_calendar(table: ReferenceTable, departments: set[str]) -> list[Catalo
                     line,
                     "period_kind",
                     "企业月报的报告期只能是月",
-                    "the enterprise feed is " "monthly: its period_kind is month",
+                    "the enterprise feed is monthly: its period_kind is month",
                     "填写 month",
                     "write month",
                 )

@@ -62,7 +62,7 @@ def _drop_month_primary_key(con: Connection) -> None:
     rows kept. DuckDB cannot drop a constraint, so its table is copied into the new shape in one transaction."""
     if con.target == "postgres":
         for (name,) in con.execute(
-            "select conname from pg_constraint where contype = 'p' " "and conrelid = 'raw.enterprise_month'::regclass"
+            "select conname from pg_constraint where contype = 'p' and conrelid = 'raw.enterprise_month'::regclass"
         ):
             con.execute(f'alter table raw.enterprise_month drop constraint "{name}"')
         return
@@ -223,17 +223,17 @@ def load_enterprise_file(
         engine.execute(f"""
             create temp table enterprise_rows as
             select l.row_no,
-                   upper(trim(cast({_ident(columns['统一社会信用代码'])} as varchar))) as credit_code,
-                   trim(cast({_ident(columns['企业名称'])} as varchar)) as enterprise_name,
+                   upper(trim(cast({_ident(columns["统一社会信用代码"])} as varchar))) as credit_code,
+                   trim(cast({_ident(columns["企业名称"])} as varchar)) as enterprise_name,
                    a.park_name, a.area_code,
                    c.cluster_name, c.cluster_code,
-                   cast({_ident(columns['报告期'])} as varchar) as period_text,
+                   cast({_ident(columns["报告期"])} as varchar) as period_text,
                    p.period_code, p.month_start,
                    {amounts}
             from enterprise_load l
-            left join enterprise_period_map p on p.period_text = cast(l.{_ident(columns['报告期'])} as varchar)
-            left join enterprise_cluster_map c on c.raw = cast(l.{_ident(columns['产业集群'])} as varchar)
-            left join enterprise_area_map a on a.raw = cast(l.{_ident(columns['所属园区'])} as varchar)
+            left join enterprise_period_map p on p.period_text = cast(l.{_ident(columns["报告期"])} as varchar)
+            left join enterprise_cluster_map c on c.raw = cast(l.{_ident(columns["产业集群"])} as varchar)
+            left join enterprise_area_map a on a.raw = cast(l.{_ident(columns["所属园区"])} as varchar)
         """)
     except duckdb.Error as exc:
         parsed.issues.append(

@@ -96,7 +96,7 @@ def render_report(
     elif parsed.warnings:
         verdict = (
             "本文件已接收。下列核实性提示请核对; 如数值无误, 请在“说明”列写明原因。",
-            "This file was accepted. Please check the soft findings below; if a value is right, " "explain it in 说明.",
+            "This file was accepted. Please check the soft findings below; if a value is right, explain it in 说明.",
         )
     else:
         verdict = ("本文件已接收, 未发现问题。", "This file was accepted with no findings.")

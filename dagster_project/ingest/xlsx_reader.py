@@ -99,8 +99,7 @@ def check_directory(members: list[zipfile.ZipInfo], limits: IntakeLimits) -> Non
     if total > limits.max_uncompressed_bytes:
         raise refuse(
             f"工作簿解压后过大({total / MIB:.0f} MB, 上限 {limits.max_uncompressed_bytes / MIB:.0f} MB)",
-            f"the workbook inflates to {total / MIB:.0f} MB, more than "
-            f"{limits.max_uncompressed_bytes / MIB:.0f} MB",
+            f"the workbook inflates to {total / MIB:.0f} MB, more than {limits.max_uncompressed_bytes / MIB:.0f} MB",
             f"uncompressed total {total} bytes",
         )
     for member in members:

@@ -84,8 +84,7 @@ class GxRunner:
                 config = outcome.expectation_config
                 if outcome.exception_info and outcome.exception_info.get("raised_exception"):
                     raise RuntimeError(
-                        f"{suite_name}: {config.type} failed to run: "
-                        f"{outcome.exception_info.get('exception_message')}"
+                        f"{suite_name}: {config.type} failed to run: {outcome.exception_info.get('exception_message')}"
                     )
                 details = outcome.result or {}
                 findings.append(

@@ -35,7 +35,7 @@ def publish_duckdb(settings: Settings, run_tag: str) -> list[str]:
     con = duckdb.connect(str(settings.marts_warehouse), config=duckdb_config())
     try:
         storage = con.execute(
-            "select tags['storage_version'] from duckdb_databases() " "where database_name = current_database()"
+            "select tags['storage_version'] from duckdb_databases() where database_name = current_database()"
         ).fetchone()[0]
         if not str(storage).startswith(PUBLISHED_STORAGE_VERSION):
             raise RuntimeError(
