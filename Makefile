@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 READER := .venv-reader/.installed
 BI := .venv-bi/.installed
+LINT := $(VENV)/.linters
 MANIFEST := dbt/target/manifest.json
 DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -path dbt/logs -prune -o \( -name '*.sql' -o -name '*.yml' \) -print 2>/dev/null) $(wildcard sources/reference/*.csv)
 
@@ -23,6 +24,21 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
+
+$(LINT): $(STAMP) requirements-lint.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -r requirements-lint.lock
+	touch $@
+
+# ruff (lint and format check) over the Python, sqlfluff (dbt templater) over the models, and the rules of the
+# dbt project and of the import graph (tests/test_dbt_project_rules.py, tests/test_import_graph.py).
+.PHONY: lint
+lint: $(LINT) $(MANIFEST)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	mkdir -p data/lint/work
+	cd dbt && DAZU_DATA_DIR=$(CURDIR)/data/lint $(CURDIR)/$(BIN)/sqlfluff lint models --config $(CURDIR)/.sqlfluff
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_dbt_project_rules.py tests/test_import_graph.py \
+	  tests/test_raw_tables.py
 
 $(READER): requirements-reader.lock
 	test -x .venv-reader/bin/python || $(PYTHON) -m venv .venv-reader

@@ -47,7 +47,9 @@ accepted_rows as not materialized (
 -- never null: raw declares them NOT NULL)
 repeated_keys as (
 
-    select credit_code, period_code
+    select
+        credit_code,
+        period_code
     from accepted_rows
     group by credit_code, period_code
     having count(*) > 1
@@ -94,6 +96,7 @@ ranked as (
     'area_code', 'cluster_code', 'output_month_yuan', 'output_ytd_yuan', 'revenue_yuan', 'profit_yuan',
     'tax_yuan', 'energy_tce', 'rd_yuan', 'employees', 'land_mu', 'submission_id', 'row_no', 'loaded_at',
 ] %}
+
 final as (
 
     select

@@ -91,7 +91,7 @@ reclassified_years as (
     where stored.mu_class is distinct from (
             case
                 when stored.tax_per_mu is null then null
-                else coalesce(class_ranges.mu_class, (select mu_class from lowest_class))
+                else coalesce(class_ranges.mu_class, (select lowest_class.mu_class from lowest_class))
             end
         )
         or stored.meets_tax_floor is distinct from (stored.tax_per_mu >= {{ var('mu_tax_floor_yuan') }})
@@ -190,7 +190,7 @@ final as (
         cast(
             case
                 when with_ratios.tax_per_mu is null then null
-                else coalesce(class_ranges.mu_class, (select mu_class from lowest_class))
+                else coalesce(class_ranges.mu_class, (select lowest_class.mu_class from lowest_class))
             end
         as varchar) as mu_class,
         cast(with_ratios.profit_yuan as double precision) as profit_yuan,

@@ -92,11 +92,8 @@ final as (
                         when latest_actual_value <= expected_value_at_schedule then 'on_track'
                         else 'behind'
                     end
-                else
-                    case
-                        when latest_actual_value >= expected_value_at_schedule then 'on_track'
-                        else 'behind'
-                    end
+                when latest_actual_value >= expected_value_at_schedule then 'on_track'
+                else 'behind'
             end
         as varchar) as status
 

@@ -8,8 +8,7 @@ source as (
 
 renamed as (
 
-    select
-        cast(as_of_date as date) as as_of_date
+    select cast(as_of_date as date) as as_of_date
 
     from source
 
