@@ -55,15 +55,16 @@ def environment(**values: str):
                 os.environ[key] = value
 
 
-def run_nightly(inbox: Path, data_dir: Path, tags: dict[str, str] | None = None):
-    """The nightly job (and the publish job after a selective build) with these folders, given as resources."""
+def run_nightly(inbox: Path, data_dir: Path, tags: dict[str, str] | None = None, **settings: str):
+    """The nightly job (and the publish job after a selective build) with these folders and settings (fields of
+    SettingsResource: target, as_of_date, reference_dir), given as resources."""
     import dagster as dg
 
     from dagster_project.definitions import build_definitions
     from dagster_project.resources import SettingsResource
     from dagster_project.run_once import run_night
 
-    defs = build_definitions(SettingsResource(inbox=str(inbox), data_dir=str(data_dir)))
+    defs = build_definitions(SettingsResource(inbox=str(inbox), data_dir=str(data_dir), **settings))
     with dg.DagsterInstance.ephemeral() as instance:
         result, published = run_night(defs, instance, tags)
     assert result.success, [e.message for e in result.all_events if e.is_failure]

@@ -121,7 +121,6 @@ def test_a_run_tagged_for_it_builds_everything(sample):
 def test_what_cannot_be_vouched_for_is_built_in_full(sample, monkeypatch):
     inbox, data = sample
     settings = Settings(inbox=inbox, data_dir=data)
-    monkeypatch.setenv("DAZU_DATA_DIR", str(data))
     import json
 
     from dagster_project.assets.dbt import dbt_project
@@ -181,3 +180,28 @@ def test_what_the_run_says_it_left_is_exactly_what_dbt_does_not_select(changed, 
     manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
     ours = {u for u in downstream_of(manifest, changed) if u.split(".")[0] in ("model", "test")}
     assert ours and selected_by_dbt == ours
+
+
+def test_a_subset_chosen_in_the_ui_builds_exactly_that(sample):
+    """Dagster's selection (assets and their checks) becomes dbt's: one mart and its tests, nothing else."""
+    import dagster as dg
+
+    from dagster_project.definitions import build_definitions
+    from dagster_project.resources import SettingsResource
+
+    inbox, data = sample
+    defs = build_definitions(SettingsResource(inbox=str(inbox), data_dir=str(data)))
+    area = dg.AssetKey(["marts", "dim_area"])
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = defs.get_job_def("nightly").execute_in_process(
+            instance=instance, asset_selection=[area], raise_on_error=False
+        )
+    assert result.success
+    assert [e.asset_key for e in result.get_asset_materialization_events()] == [area]
+    checks = {
+        e.asset_check_evaluation_data.check_name
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    }
+    assert checks and all("dim_area" in name for name in checks)
+    assert read_record(record_path(Settings(inbox=inbox, data_dir=data))) is None, "no record of a complete build"

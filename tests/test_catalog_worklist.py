@@ -16,7 +16,7 @@ from dagster_project.catalog.__main__ import main as catalog_cli
 from dagster_project.catalog.check import check_catalog
 from dagster_project.settings import REFERENCE_DIR
 from tests.builders import cover, indicator_row, write_workbook
-from tests.pipeline_runs import environment, snapshot
+from tests.pipeline_runs import snapshot
 
 HELD_ROWS = [
     indicator_row("规上工业增加值增速", "8.5", "%"),  # composes: lands once the file is released
@@ -29,12 +29,13 @@ HELD_ROWS = [
 def nightly(inbox: Path, data_dir: Path, reference_dir: Path):
     import dagster as dg
 
-    from dagster_project.definitions import defs
+    from dagster_project.definitions import build_definitions
+    from dagster_project.resources import SettingsResource
 
-    with (
-        environment(DAZU_INBOX=str(inbox), DAZU_DATA_DIR=str(data_dir), DAZU_REFERENCE_DIR=str(reference_dir)),
-        dg.DagsterInstance.ephemeral() as instance,
-    ):
+    defs = build_definitions(
+        SettingsResource(inbox=str(inbox), data_dir=str(data_dir), reference_dir=str(reference_dir))
+    )
+    with dg.DagsterInstance.ephemeral() as instance:
         return defs.get_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False)
 
 

@@ -78,10 +78,10 @@ def test_a_month_landed_with_an_older_stamp_fails_the_latest_row_guard(tmp_path)
     import duckdb
 
     from dagster_project.catalog import load_catalog
-    from dagster_project.definitions import defs
+    from dagster_project.definitions import build_definitions
     from dagster_project.intake import process_inbox
+    from dagster_project.resources import SettingsResource
     from dagster_project.settings import REFERENCE_DIR, Settings
-    from tests.pipeline_runs import environment
 
     months = sorted((SAMPLE_INBOX / MONTHLY).iterdir())
     inbox, data = tmp_path / "inbox", tmp_path / "data"
@@ -100,7 +100,8 @@ def test_a_month_landed_with_an_older_stamp_fails_the_latest_row_guard(tmp_path)
     finally:
         con.close()
 
-    with environment(DAZU_INBOX=str(inbox), DAZU_DATA_DIR=str(data)), dg.DagsterInstance.ephemeral() as instance:
+    defs = build_definitions(SettingsResource(inbox=str(inbox), data_dir=str(data)))
+    with dg.DagsterInstance.ephemeral() as instance:
         result = defs.get_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False)
     assert not result.success
     failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")

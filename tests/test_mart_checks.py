@@ -8,9 +8,9 @@ import dagster as dg
 import pytest
 
 from dagster_project.assets.mart_checks import cluster_output_checks, parks_within_district, target_progress_checks
+from dagster_project.resources import GreatExpectationsResource, SettingsResource, WarehouseResource
 from dagster_project.settings import Settings
 from dagster_project.storage import connect
-from tests.pipeline_runs import environment
 
 
 @pytest.fixture
@@ -28,9 +28,9 @@ def _break(data_dir, *statements):
 
 
 def _results(check, data_dir) -> dict[str, dg.AssetCheckResult]:
-    with environment(DAZU_DATA_DIR=str(data_dir)):
-        results = check()
-        results = [results] if isinstance(results, dg.AssetCheckResult) else list(results)
+    warehouse = WarehouseResource(settings=SettingsResource(data_dir=str(data_dir)))
+    results = check(gx=GreatExpectationsResource(), warehouse=warehouse)
+    results = [results] if isinstance(results, dg.AssetCheckResult) else list(results)
     return {r.check_name: r for r in results}
 
 

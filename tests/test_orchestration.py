@@ -7,9 +7,9 @@ import multiprocessing
 import dagster as dg
 
 from dagster_project.definitions import defs
+from dagster_project.resources import SettingsResource
 from dagster_project.storage import warehouse_lock
 from tests.builders import cover, indicator_row, write_workbook
-from tests.pipeline_runs import environment
 
 
 def test_nightly_schedule_runs_at_two_beijing_time():
@@ -63,14 +63,14 @@ def test_sensor_requests_a_run_only_when_the_inbox_changes(tmp_path):
     sensor = defs.get_sensor_def("inbox_sensor")
     inbox = tmp_path / "inbox"
     write_workbook(inbox / "a.xlsx", cover(), [indicator_row("工业投资增速", "12", "%")])
-    with environment(DAZU_INBOX=str(inbox)):
-        first = sensor.evaluate_tick(dg.build_sensor_context(cursor=None))
-        assert len(first.run_requests) == 1
-        again = sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor))
-        assert again.run_requests == [] and again.cursor == first.cursor
-        write_workbook(inbox / "b.xlsx", cover(), [indicator_row("工业投资增速", "13", "%")])
-        changed = sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor))
-        assert len(changed.run_requests) == 1 and changed.cursor != first.cursor
+    resources = {"settings": SettingsResource(inbox=str(inbox))}
+    first = sensor.evaluate_tick(dg.build_sensor_context(cursor=None, resources=resources))
+    assert len(first.run_requests) == 1
+    again = sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor, resources=resources))
+    assert again.run_requests == [] and again.cursor == first.cursor
+    write_workbook(inbox / "b.xlsx", cover(), [indicator_row("工业投资增速", "13", "%")])
+    changed = sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor, resources=resources))
+    assert len(changed.run_requests) == 1 and changed.cursor != first.cursor
 
 
 def _try_lock(lock_file, queue):
@@ -96,3 +96,24 @@ def test_a_second_writer_waits_for_the_first(tmp_path):
     process.start()
     process.join(30)
     assert queue.get(timeout=5) == "acquired"
+
+
+def test_marts_materialized_since_the_last_publishing_wait_for_the_publish_job():
+    from dagster_project.assets.serving import PUBLISHED
+    from dagster_project.schedules import unpublished_marts
+
+    due, submission = dg.AssetKey(["marts", "fct_submission_due"]), dg.AssetKey(["marts", "fct_submission"])
+    with dg.DagsterInstance.ephemeral() as instance:
+        assert unpublished_marts(instance) == []
+        instance.report_runless_asset_event(dg.AssetMaterialization(due))
+        assert unpublished_marts(instance) == [due]
+        instance.report_runless_asset_event(dg.AssetMaterialization(PUBLISHED))
+        assert unpublished_marts(instance) == []
+        instance.report_runless_asset_event(dg.AssetMaterialization(submission))
+        assert unpublished_marts(instance) == [submission]
+    sensor = defs.get_sensor_def("publish_after_nightly")
+    assert sensor.job_name == "publish"
+    assert {k.path[-1] for k in defs.get_job_def("publish").asset_layer.selected_asset_keys} == {
+        "published_warehouse",
+        "parquet_export",
+    }

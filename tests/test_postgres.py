@@ -49,8 +49,8 @@ def both_targets(tmp_path_factory):
         for schema in SCHEMAS:
             con.execute(f"drop schema if exists {schema} cascade")
     run_nightly(inbox, root / "duckdb")
-    with environment(DAZU_TARGET="postgres", DAZU_BI_READER_PASSWORD=READER_PASSWORD):
-        run_nightly(inbox, root / "postgres")
+    with environment(DAZU_BI_READER_PASSWORD=READER_PASSWORD):  # a secret: only ever from the environment
+        run_nightly(inbox, root / "postgres", target="postgres")
     return snapshot(root / "duckdb"), _postgres_snapshot(), root
 
 
@@ -230,8 +230,8 @@ def test_a_second_night_on_postgresql_runs_and_keeps_the_marts(both_targets):
     """The checked catalog is written again every night under the staging views that read it (last in this
     module: it moves the PostgreSQL build on)."""
     _, pg, root = both_targets
-    with environment(DAZU_TARGET="postgres", DAZU_BI_READER_PASSWORD=READER_PASSWORD):
-        run_nightly(root / "inbox", root / "postgres")
+    with environment(DAZU_BI_READER_PASSWORD=READER_PASSWORD):
+        run_nightly(root / "inbox", root / "postgres", target="postgres")
     again = _postgres_snapshot()
     for table in MART_KEYS:
         assert [{k: v for k, v in row.items() if k not in RUN_TIMESTAMPS} for row in again[table]] == [

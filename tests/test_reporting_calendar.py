@@ -16,7 +16,7 @@ import pytest
 from dagster_project.catalog.check import check_catalog
 from dagster_project.settings import DISTRICT_TIMEZONE, REFERENCE_DIR
 from tests.builders import copy_sample_inbox, cover, indicator_row, write_workbook
-from tests.pipeline_runs import environment, marts_rebuilt, run_nightly, snapshot
+from tests.pipeline_runs import marts_rebuilt, run_nightly, snapshot
 
 AS_OF = dt.date(2024, 8, 15)
 
@@ -33,8 +33,7 @@ def _id(path: Path) -> str:
 
 
 def _nightly(inbox: Path, data: Path, as_of: dt.date):
-    with environment(DAZU_AS_OF_DATE=as_of.isoformat()):
-        return run_nightly(inbox, data)
+    return run_nightly(inbox, data, as_of_date=as_of.isoformat())
 
 
 @pytest.fixture(scope="module")
@@ -195,11 +194,11 @@ def test_a_quarterly_report_added_to_the_calendar_passes_the_check(tmp_path):
 
 def test_the_run_summary_lists_who_is_missing_late_held_or_rejected(calendar_run):
     from dagster_project.run_once import calendar_summary
-    from dagster_project.settings import load_settings
+    from dagster_project.settings import Settings
     from dagster_project.storage import connect_published
 
     _, data, _ = calendar_run
-    with environment(DAZU_DATA_DIR=str(data)), connect_published(load_settings()) as con:
+    with connect_published(Settings(inbox=data, data_dir=data)) as con:
         lines = calendar_summary(con)
     assert lines[0].startswith(f"报送进度 reporting calendar ({AS_OF})")
     listed = "\n".join(lines[1:])

@@ -116,7 +116,7 @@ def _unit_of(catalog: Catalog, name: str, units_seen: list[str]) -> tuple[str, s
 def _closest(table, name: str, cutoff: float = ALIAS_CUTOFF) -> str | None:
     key = normalize_name(name)
     ratio, code = max(
-        ((difflib.SequenceMatcher(None, key, known).ratio(), code) for known, code in table), default=(0.0, None)
+        ((difflib.SequenceMatcher(None, key, known).ratio(), code) for known, code in table.keys())  # noqa: SIM118 (a NameTable, not a dict), default=(0.0, None)
     )
     return code if ratio >= cutoff else None
 
