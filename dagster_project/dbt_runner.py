@@ -182,6 +182,26 @@ class DbtWorker:
             self._process.join()
 
 
+_prestarted: DbtWorker | None = None
+
+
+def prestart(settings: Settings) -> None:
+    """Start this process's worker now, before Dagster is even imported (`make run`): dbt's import and the
+    parse then overlap Dagster's start. The dbt resource takes it if the settings are the same."""
+    global _prestarted
+    _prestarted = DbtWorker(settings)
+
+
+def take_prestarted(settings: Settings) -> DbtWorker | None:
+    """The prestarted worker, if it was started for these settings (once)."""
+    global _prestarted
+    worker, _prestarted = _prestarted, None
+    if worker is not None and worker.settings != settings:
+        worker.stop()
+        return None
+    return worker
+
+
 def _serve(connection, settings: Settings, environment: Mapping[str, str]) -> None:
     """The child: load dbt and the manifest, run the one command it is sent, report, exit."""
     os.environ.update(environment)

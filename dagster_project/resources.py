@@ -92,9 +92,10 @@ class DbtResource(dg.ConfigurableResource):
     _worker: object = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        from .dbt_runner import DbtWorker
+        from .dbt_runner import DbtWorker, take_prestarted
 
-        self._worker = DbtWorker(self.settings.get())
+        settings = self.settings.get()
+        self._worker = take_prestarted(settings) or DbtWorker(settings)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._worker is not None:

@@ -93,10 +93,12 @@ def run_night(defs, instance, tags: dict[str, str] | None = None):
 
 
 def main() -> int:
+    from . import dbt_runner
     from .quality.gx_runner import prestart as prestart_gx
 
-    prestart_gx()  # Great Expectations starts in its own process while Dagster starts here
+    prestart_gx()  # Great Expectations and dbt start in processes of their own while Dagster starts here
     settings = load_settings()
+    dbt_runner.prestart(settings)
     import dagster as dg
 
     from .instance import ensure_dagster_home
