@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .messages import MESSAGES
 from .parsing.errors import ParseError
 from .parsing.periods import Period
 
@@ -33,6 +34,12 @@ class Issue:
     cell: str = ""
     value_text: str = ""
     technical: str = ""  # for the data team: the exception behind an unreadable file
+
+    @classmethod
+    def of(cls, severity: str, rule: str, message: str, words: dict | None = None, **where) -> Issue:
+        """The issue saying message `message` of the catalogue (messages.py), filled with words, at where."""
+        text = MESSAGES[message].format(**(words or {}))
+        return cls(severity, rule, text.problem_zh, text.problem_en, text.fix_zh, text.fix_en, **where)
 
     @classmethod
     def from_parse_error(cls, exc: ParseError, rule: str, **where) -> Issue:

@@ -347,13 +347,11 @@ def _reject_entry(
     kind_zh = KINDS_ZH.get(file.kind, KINDS_ZH["other"])
     parsed = ParsedSubmission(file.name)
     parsed.issues.append(
-        Issue(
+        Issue.of(
             ERROR,
             "not_a_regular_file",
-            f"收件箱中的“{file.relative}”是{kind_zh}, 不是普通文件, 未读取",
-            f"“{file.relative}” in the inbox is a {file.kind}, not a regular file; nothing of it was read",
-            "请把报表文件本身(而不是快捷方式或链接)放入收件箱",
-            "put the report file itself (not a shortcut or link) into the inbox",
+            "not_a_regular_file",
+            words={"file_relative": file.relative, "kind_zh": kind_zh, "file_kind": file.kind},
             technical=file.kind,
         )
     )

@@ -32,7 +32,7 @@ def review(settings: Settings, path: Path, now: dt.datetime | None = None) -> tu
     parsed = ParsedSubmission(path.name)
     if not file.is_regular:
         parsed.issues.append(
-            Issue(ERROR, "not_a_regular_file", f"“{path.name}”不是普通文件", f"{path.name} is not a regular file")
+            Issue.of(ERROR, "not_a_regular_file", "not_a_regular_file.2", words={"path_name": path.name})
         )
         return parsed.status, render_text_review(path.name, parsed)
     try:

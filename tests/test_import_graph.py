@@ -1,7 +1,7 @@
 """The code's import graph: packages import downwards only, and only libraries' public interfaces.
 
 Every import counts, at the top of a module or inside a function. Layers, lowest first:
-    base         settings, failpoints, fast_exit, parsing
+    base         settings, failpoints, fast_exit, parsing, messages (what the reports say)
     vocabulary   storage (connections, the writers' lock), catalog, domain (parsed submissions, value rows, issues)
                  raw_tables (each raw table's columns)
     work         ingest (readers, parsers, landing, reports), quality (gates, Great Expectations): neither
@@ -25,7 +25,7 @@ from dagster_project.settings import REPO_ROOT
 
 PACKAGE = "dagster_project"
 LAYERS = [
-    {"settings", "failpoints", "fast_exit", "parsing"},
+    {"settings", "failpoints", "fast_exit", "parsing", "messages"},
     {"storage", "catalog", "domain", "raw_tables"},
     {"ingest", "quality"},
     {"intake", "build_state", "dbt_runner", "serving", "docs_site", "forms", "precheck", "instance"},

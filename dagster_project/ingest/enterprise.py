@@ -181,16 +181,7 @@ def load_enterprise_file(
         missing = [c for c in (*TEXT_COLUMNS, *AMOUNT_COLUMNS) if c not in columns]
         for column in missing:
             parsed.issues.append(
-                Issue(
-                    ERROR,
-                    "missing_column",
-                    f"缺少必填列“{column}”",
-                    f"required column {column} is missing",
-                    f"按模板添加“{column}”列",
-                    f"add the {column} column",
-                    row=1,
-                    column=column,
-                )
+                Issue.of(ERROR, "missing_column", "missing_column.3", words={"column": column}, row=1, column=column)
             )
         if missing:
             return EnterpriseResult(parsed, engine.execute("select count(*) from enterprise_load").fetchone()[0], [])
@@ -236,16 +227,7 @@ def load_enterprise_file(
             left join enterprise_area_map a on a.raw = cast(l.{_ident(columns["所属园区"])} as varchar)
         """)
     except duckdb.Error as exc:
-        parsed.issues.append(
-            Issue(
-                ERROR,
-                "unreadable_file",
-                f"文件无法读取: {exc}",
-                f"the file cannot be read: {exc}",
-                "用 Excel 另存为 CSV (UTF-8) 或 Parquet 后重新报送",
-                "save it as CSV UTF-8 or Parquet and submit again",
-            )
-        )
+        parsed.issues.append(Issue.of(ERROR, "unreadable_file", "unreadable_file", words={"exc": exc}))
         return EnterpriseResult(parsed, 0, [])
     finally:
         cleanup()
@@ -286,7 +268,7 @@ def _is_numeric(column_type: str) -> bool:
 
 
 def _rules(numeric: set[str]) -> list[tuple]:
-    """(rule, column, shown value, condition on enterprise_checked, texts): the report's order of the rules.
+    """(rule, column, shown value, condition on enterprise_checked, message): the report's order of the rules.
 
     A column read as a number has no unreadable value, and is missing exactly when it is null."""
     rules = [
@@ -295,50 +277,35 @@ def _rules(numeric: set[str]) -> list[tuple]:
             "统一社会信用代码",
             "credit_code",
             "not uscc_ok(credit_code)",
-            "无效(长度、字符或校验位不符合GB 32100-2015)",
-            "invalid unified social credit code (GB 32100-2015)",
-            "核对代码, 以营业执照为准",
-            "check the code against the business licence",
+            "enterprise.invalid_credit_code",
         ),
         (
             "unknown_cluster",
             "产业集群",
             "cluster_name",
             "cluster_code is null",
-            "未知的产业集群",
-            "unknown cluster",
-            "使用“246”体系集群名称或“其他”",
-            "use a cluster of the 246 system or 其他",
+            "enterprise.unknown_cluster",
         ),
         (
             "unknown_period",
             "报告期",
             "period_text",
             "period_code is null",
-            "无法识别的报告期(应为月份)",
-            "the 报告期 is not a month",
-            "填写如 2024-06 或 2024年6月",
-            "write e.g. 2024-06",
+            "enterprise.unknown_period",
         ),
         (
             "duplicate_enterprise_month",
             "统一社会信用代码",
             "credit_code",
             "count(*) over (partition by credit_code, period_code) > 1",
-            "同一企业同一月份出现多行",
-            "the same enterprise appears twice for one month",
-            "保留一行",
-            "keep one row",
+            "enterprise.duplicate_enterprise_month",
         ),
         (
             "ytd_below_month",
             "工业总产值累计(万元)",
             "output_ytd_yuan__text",
             "output_ytd_yuan < output_month_yuan - 0.005",
-            "累计产值小于当月产值",
-            "year-to-date output below the month's output",
-            "核对累计数",
-            "check the YTD figure",
+            "enterprise.ytd_below_month",
         ),
     ]
     for header, (name, _) in AMOUNT_COLUMNS.items():
@@ -353,10 +320,7 @@ def _rules(numeric: set[str]) -> list[tuple]:
                 header,
                 f"{name}__text",
                 unreadable,
-                "无法识别的数值",
-                "the number cannot be read",
-                "填写数字",
-                "enter a number",
+                "enterprise.unreadable_number",
             )
         )
         rules.append(
@@ -365,10 +329,7 @@ def _rules(numeric: set[str]) -> list[tuple]:
                 header,
                 f"{name}__text",
                 missing,
-                "必填项为空",
-                "required value is empty",
-                "填写数值",
-                "fill in the value",
+                "enterprise.missing_value",
             )
         )
         if name not in MAY_BE_NEGATIVE:
@@ -378,10 +339,7 @@ def _rules(numeric: set[str]) -> list[tuple]:
                     header,
                     f"{name}__text",
                     f"{name} < 0",
-                    "不能为负数",
-                    "cannot be negative",
-                    "核对数值",
-                    "check the value",
+                    "enterprise.negative_value",
                 )
             )
     return rules
@@ -414,7 +372,7 @@ def _collect_row_errors(
             ).fetchone()[0]
         elif rule == "invalid_credit_code" and (null_codes or _new_invalid_codes(engine)):
             counts[i] = engine.execute(f"select count(*) from enterprise_checked where {condition}").fetchone()[0]
-    for i, (rule, header, shown, condition, zh, en, fix_zh, fix_en) in enumerate(rules):
+    for i, (rule, header, shown, condition, message) in enumerate(rules):
         count = counts[i]
         if not count:
             continue
@@ -424,13 +382,11 @@ def _collect_row_errors(
         )
         for row_no, value in engine.execute(sql).fetchall():
             parsed.issues.append(
-                Issue(
+                Issue.of(
                     ERROR,
                     rule,
-                    f"“{header}”{zh}",
-                    f"{header}: {en}",
-                    fix_zh,
-                    fix_en,
+                    message,
+                    words={"header": header},
                     sheet="月报",
                     row=row_no + 1,
                     column=header,
@@ -439,11 +395,11 @@ def _collect_row_errors(
             )
         if count > REPORTED_ROWS:
             parsed.issues.append(
-                Issue(
+                Issue.of(
                     ERROR,
                     rule,
-                    f"另有{count - REPORTED_ROWS}行同类问题未逐行列出",
-                    f"{count - REPORTED_ROWS} more rows with this problem are not listed",
+                    "more_rows_with_this_problem",
+                    words={"v1": count - REPORTED_ROWS},
                     sheet="月报",
                     column=header,
                 )

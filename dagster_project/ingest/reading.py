@@ -70,24 +70,16 @@ class Budget:
     def add_row(self, cells: int) -> None:
         self.rows += 1
         if self.rows > self.limits.max_rows:
-            raise ParseError(
-                f"数据行超过上限 {self.limits.max_rows:,} 行",
-                f"more than {self.limits.max_rows:,} rows hold data",
-                "一份报表只报送一个单位、一个报告期的指标; 请删除多余的行, 或拆分后分别报送",
-                "a report carries one department's indicators for one period; remove the extra rows or split it",
-                rule="too_many_rows",
+            raise ParseError.of(
+                "too_many_rows", words={"self_limits_max_rows": self.limits.max_rows}, rule="too_many_rows"
             )
         self.add_cells(cells)
 
     def add_cells(self, cells: int) -> None:
         self.cells += cells
         if self.cells > self.limits.max_cells:
-            raise ParseError(
-                f"填有内容的单元格超过上限 {self.limits.max_cells:,} 个",
-                f"more than {self.limits.max_cells:,} cells hold data",
-                "请只保留模板中的工作表和列后重新报送",
-                "keep only the template's sheets and columns and submit again",
-                rule="too_many_rows",
+            raise ParseError.of(
+                "too_many_rows.2", words={"self_limits_max_cells": self.limits.max_cells}, rule="too_many_rows"
             )
 
 
@@ -151,14 +143,7 @@ def workbook_kind(data: bytes) -> str | None:
         return "xlsx"
     if data[:8] == OLE_MAGIC:
         if "EncryptedPackage".encode("utf-16-le") in data:
-            raise ParseError(
-                "文件设有打开密码, 无法读取",
-                "the workbook is password-protected",
-                "在 Excel 或 WPS 中取消密码后另存为 .xlsx 再报送",
-                "remove the password in Excel or WPS, save as .xlsx and submit again",
-                rule="unreadable_file",
-                technical="encrypted OOXML package",
-            )
+            raise ParseError.of("unreadable_file.4", rule="unreadable_file", technical="encrypted OOXML package")
         return "xls"
     return None
 
@@ -172,58 +157,28 @@ def _by_name(sheets: list[Sheet]) -> dict[str, Sheet]:
 
 def check_file_size(size: int, limit: int) -> None:
     if size > limit:
-        raise ParseError(
-            f"文件过大: {size / MIB:.1f} MB, 上限 {limit / MIB:.0f} MB",
-            f"the file is too large: {size / MIB:.1f} MB, the limit is {limit / MIB:.0f} MB",
-            "删除模板以外的工作表、图片和格式后另存再报送; 企业月报请用 CSV 或 Parquet",
-            "remove sheets, pictures and formatting the template does not need and save again",
-            rule="file_too_large",
-        )
+        raise ParseError.of("file_too_large", words={"v1": size / MIB, "v2": limit / MIB}, rule="file_too_large")
 
 
 def unsupported(suffix: str) -> ParseError:
-    return ParseError(
-        f"不支持的文件类型: {suffix or '无扩展名'}",
-        f"unsupported file type: {suffix or 'no extension'}",
-        "请另存为 .xlsx 工作簿或 .csv 文件后重新报送",
-        "save the file as .xlsx or .csv and submit again",
-        rule="unreadable_file",
+    return ParseError.of(
+        "unreadable_file.2", words={"v1": suffix or "无扩展名", "v2": suffix or "no extension"}, rule="unreadable_file"
     )
 
 
 def not_a_workbook(data: bytes) -> ParseError:
     head = data[:512].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<table")) or b"<html" in head:
-        what_zh, what_en = (
-            "这是网页(HTML)格式的文件, 只是扩展名为表格",
-            "this is a web page (HTML) named like a workbook",
-        )
-    else:
-        what_zh, what_en = "文件无法打开, 不是有效的 Excel 工作簿", "the file cannot be opened as an Excel workbook"
-    return ParseError(
-        what_zh,
-        what_en,
-        "用 Excel 或 WPS 打开后另存为 .xlsx 再报送",
-        "open it in Excel or WPS, save as .xlsx and submit again",
+    is_html = head.startswith((b"<!doctype html", b"<html", b"<table")) or b"<html" in head
+    return ParseError.of(
+        "unreadable_file.html" if is_html else "unreadable_file.not_a_workbook",
         rule="unreadable_file",
         technical=f"first bytes: {data[:8].hex()}",
     )
 
 
-def damaged(
-    exc: BaseException,
-    what_zh: str = "文件已损坏或不完整, 无法读取",
-    what_en: str = "the file is damaged or incomplete and cannot be read",
-) -> ParseError:
+def damaged(exc: BaseException, message: str = "unreadable_file.damaged") -> ParseError:
     """What a submitter can do about a file no reader could read; the exception is for the data team."""
-    return ParseError(
-        what_zh,
-        what_en,
-        "用 Excel 或 WPS 打开文件后重新保存(另存为 .xlsx)再报送; 如文件在传输中被截断, 请重新发送原文件",
-        "open the file in Excel or WPS and save it again (as .xlsx); if it was cut off in transfer, send it again",
-        rule="unreadable_file",
-        technical=technical(exc),
-    )
+    return ParseError.of(message, rule="unreadable_file", technical=technical(exc))
 
 
 def technical(exc: BaseException) -> str:
@@ -239,13 +194,7 @@ def read_csv(file_name: str, data: bytes, limits: IntakeLimits = DEFAULT_LIMITS)
         except UnicodeDecodeError:
             continue
     else:
-        raise ParseError(
-            "CSV 文件编码无法识别",
-            "the CSV encoding is not UTF-8 or GBK/GB18030",
-            "用 Excel 另存为 CSV (UTF-8) 再报送",
-            "save it from Excel as CSV UTF-8 and submit again",
-            rule="unreadable_file",
-        )
+        raise ParseError.of("unreadable_file.3", rule="unreadable_file")
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
@@ -262,5 +211,5 @@ def read_csv(file_name: str, data: bytes, limits: IntakeLimits = DEFAULT_LIMITS)
                 budget.add_row(len(cells))
                 sheet.rows.append(cells)
     except csv.Error as exc:
-        raise damaged(exc, "CSV 文件格式有误, 无法读取", "the CSV file is malformed") from exc
+        raise damaged(exc, "unreadable_file.csv") from exc
     return SourceFile(file_name, "csv", {sheet.name: sheet}, encoding)

@@ -49,16 +49,7 @@ def listed_issues(issues: list[Issue]) -> list[Issue]:
             listed.append(issue)
     for (severity, rule), count in seen.items():
         if count > LISTED_PER_RULE:
-            listed.append(
-                Issue(
-                    severity,
-                    rule,
-                    f"另有 {count - LISTED_PER_RULE:,} 条同类问题未逐条列出",
-                    f"{count - LISTED_PER_RULE:,} more findings of this kind are not listed",
-                    "按上列各行的方法逐一修改",
-                    "fix them as the rows above show",
-                )
-            )
+            listed.append(Issue.of(severity, rule, "more_findings_of_this_kind", words={"v1": count - LISTED_PER_RULE}))
     return listed
 
 

@@ -61,33 +61,13 @@ def parse_submission(source: SourceFile, catalog: Catalog) -> ParsedSubmission:
     else:
         cover = _sheet(source, COVER_SHEET)
         if cover is None:
-            result.issues.append(
-                Issue(
-                    ERROR,
-                    "missing_sheet",
-                    "缺少工作表“封面”",
-                    "sheet 封面 (cover) is missing",
-                    "按模板添加“封面”工作表, 填写报送单位和报告期",
-                    "add the 封面 sheet with 报送单位 and 报告期",
-                    sheet=COVER_SHEET,
-                )
-            )
+            result.issues.append(Issue.of(ERROR, "missing_sheet", "missing_sheet", sheet=COVER_SHEET))
         else:
             _read_cover(cover, catalog, result)
         sheet = _sheet(source, INDICATOR_SHEET)
         table = None
         if sheet is None:
-            result.issues.append(
-                Issue(
-                    ERROR,
-                    "missing_sheet",
-                    "缺少工作表“指标”",
-                    "sheet 指标 (indicators) is missing",
-                    "按模板添加“指标”工作表",
-                    "add the 指标 sheet",
-                    sheet=INDICATOR_SHEET,
-                )
-            )
+            result.issues.append(Issue.of(ERROR, "missing_sheet", "missing_sheet.2", sheet=INDICATOR_SHEET))
         else:
             table = _find_table(sheet, "指标名称", result)
     if table is not None and _has_columns(table, INDICATOR_REQUIRED, result):
@@ -139,13 +119,11 @@ def _find_table(sheet: Sheet, key_column: str, result: ParsedSubmission) -> Tabl
             header_row = cells[0].row
             return Table(sheet.name, headers, header_row, [r for r in rows if r and not _repeats_header(r, names)])
     result.issues.append(
-        Issue(
+        Issue.of(
             ERROR,
             "missing_header",
-            f"工作表“{sheet.name}”中找不到表头(含“{key_column}”列)",
-            f"no header row with column {key_column} in sheet {sheet.name}",
-            "表头应在第一行或标题行下方, 列名与模板一致",
-            "put the template's header row at the top, below any title row",
+            "missing_header",
+            words={"sheet_name": sheet.name, "key_column": key_column},
             sheet=sheet.name,
         )
     )
@@ -161,13 +139,11 @@ def _has_columns(table: Table, required: tuple[str, ...], result: ParsedSubmissi
     missing = [c for c in required if c not in table.columns]
     for column in missing:
         result.issues.append(
-            Issue(
+            Issue.of(
                 ERROR,
                 "missing_column",
-                f"缺少必填列“{column}”",
-                f"required column {column} is missing",
-                f"在表头添加“{column}”列",
-                f"add a {column} column to the header",
+                "missing_column",
+                words={"column": column},
                 sheet=table.sheet,
                 row=table.header_row,
                 column=column,
@@ -231,13 +207,11 @@ def _read_csv_cover(table: Table, catalog: Catalog, result: ParsedSubmission) ->
         if len(seen) > 1:
             first, second = list(seen.values())[:2]
             result.issues.append(
-                Issue(
+                Issue.of(
                     ERROR,
                     "mixed_submission",
-                    f"同一文件中“{label}”不一致: {first.value} / {second.value}",
-                    f"{label} differs between rows: {first.value} / {second.value}",
-                    "一个文件只报送一个单位、一个报告期",
-                    "one file carries one department and one reporting period",
+                    "mixed_submission",
+                    words={"label": label, "first_value": first.value, "second_value": second.value},
                     sheet=table.sheet,
                     row=second.row,
                     column=label,
@@ -256,13 +230,11 @@ def _apply_cover(fields: dict[str, Cell], sheet: str, catalog: Catalog, result: 
         if label not in fields or is_blank(fields[label].value):
             cell = fields.get(label)
             result.issues.append(
-                Issue(
+                Issue.of(
                     ERROR,
                     "missing_cover_field",
-                    f"未填写“{label}”",
-                    f"{label} is not filled in",
-                    f"在{sheet}中填写{label}",
-                    f"fill in {label} in {sheet}",
+                    "missing_cover_field",
+                    words={"label": label, "sheet": sheet},
                     sheet=sheet,
                     row=cell.row if cell else None,
                     column=label,
@@ -304,13 +276,11 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
     missing = [c for c in INDICATOR_REQUIRED if is_blank(table.value(row, c))]
     for column in missing:
         result.issues.append(
-            Issue(
+            Issue.of(
                 ERROR,
                 "missing_value",
-                f"必填项“{column}”为空",
-                f"required field {column} is empty",
-                f"填写“{column}”",
-                f"fill in {column}",
+                "missing_value",
+                words={"column": column},
                 sheet=table.sheet,
                 row=first.row,
                 column=column,
@@ -333,13 +303,10 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
     if composition is not None and composition.cluster_code:  # 汽摩产业产值: the name gives the cluster
         if cluster_code not in (None, composition.cluster_code):
             result.issues.append(
-                Issue(
+                Issue.of(
                     ERROR,
                     "cluster_conflict",
-                    "指标名称中的产业集群与“产业集群”列不一致",
-                    "the cluster in the indicator name contradicts the 产业集群 column",
-                    "只在一处写产业集群, 或使两处一致",
-                    "write the cluster once, or make both agree",
+                    "cluster_conflict",
                     **_where(table.sheet, table.cell(row, "产业集群"), "产业集群"),
                 )
             )
@@ -355,13 +322,11 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
     value_kind = VALUE_KINDS.get(clean_text(kind_cell.value))
     if value_kind is None:
         result.issues.append(
-            Issue(
+            Issue.of(
                 ERROR,
                 "unknown_value_kind",
-                f"无法识别的数据类型: {kind_cell.value}",
-                f"unknown value kind: {kind_cell.value}",
-                "填写 实绩、目标 或 参照",
-                "write 实绩 (actual), 目标 (target) or 参照 (reference)",
+                "unknown_value_kind",
+                words={"kind_cell_value": kind_cell.value},
                 **_where(table.sheet, kind_cell, "数据类型"),
             )
         )
@@ -371,25 +336,20 @@ def _read_indicator_row(table: Table, row: dict[int, Cell], catalog: Catalog, re
         target_strength = TARGET_STRENGTHS.get(clean_text(strength_cell.value))
         if target_strength is None:
             result.issues.append(
-                Issue(
+                Issue.of(
                     ERROR,
                     "unknown_target_strength",
-                    f"无法识别的目标要求: {strength_cell.value}",
-                    f"unknown target requirement: {strength_cell.value}",
-                    "填写 确保、力争 或留空",
-                    "write 确保 (ensure), 力争 (strive) or leave it blank",
+                    "unknown_target_strength",
+                    words={"strength_cell_value": strength_cell.value},
                     **_where(table.sheet, strength_cell, "目标要求"),
                 )
             )
         elif value_kind and value_kind != "target":
             result.issues.append(
-                Issue(
+                Issue.of(
                     WARNING,
                     "strength_on_non_target",
-                    "“目标要求”只适用于目标值, 已忽略",
-                    "目标要求 applies to targets only and was ignored",
-                    "非目标行请留空“目标要求”",
-                    "leave 目标要求 blank on rows that are not targets",
+                    "strength_on_non_target",
                     **_where(table.sheet, strength_cell, "目标要求"),
                 )
             )
@@ -435,13 +395,10 @@ def _read_cluster_table(table: Table, catalog: Catalog, result: ParsedSubmission
     output_column = next((h for h in table.columns if h.startswith("规上工业产值")), None)
     if output_column is None:
         result.issues.append(
-            Issue(
+            Issue.of(
                 ERROR,
                 "missing_column",
-                "缺少必填列“规上工业产值”",
-                "required column 规上工业产值 is missing",
-                "添加“规上工业产值(亿元)”列",
-                "add a 规上工业产值(亿元) column",
+                "missing_column.2",
                 sheet=table.sheet,
                 row=table.header_row,
                 column="规上工业产值",
@@ -465,13 +422,11 @@ def _read_cluster_table(table: Table, catalog: Catalog, result: ParsedSubmission
         for column, cell in (("产业集群", cluster_cell), (output_column, value_cell)):
             if cell is None or is_blank(cell.value):
                 result.issues.append(
-                    Issue(
+                    Issue.of(
                         ERROR,
                         "missing_value",
-                        f"必填项“{column}”为空",
-                        f"required field {column} is empty",
-                        f"填写“{column}”",
-                        f"fill in {column}",
+                        "missing_value",
+                        words={"column": column},
                         sheet=table.sheet,
                         row=first.row,
                         column=column,
@@ -582,13 +537,11 @@ def _convert(
                 return _unknown_unit(unit_text, where, result)
             if column_unit is not None and column_unit.base_unit != unit.base_unit:
                 result.issues.append(
-                    Issue(
+                    Issue.of(
                         ERROR,
                         "unit_conflict",
-                        f"数值中的单位“{parsed.unit_text}”与单位列“{unit_text}”不一致",
-                        f"the unit in the value ({parsed.unit_text}) contradicts the 单位 column ({unit_text})",
-                        "只在一处写单位, 或使两处一致",
-                        "write the unit once, or make both agree",
+                        "unit_conflict",
+                        words={"parsed_unit_text": parsed.unit_text, "unit_text": unit_text},
                         **where,
                     )
                 )
@@ -603,13 +556,11 @@ def _convert(
             unit = catalog.unit("元")
         else:
             result.issues.append(
-                Issue(
+                Issue.of(
                     ERROR,
                     "missing_unit",
-                    "缺少单位",
-                    "the unit is missing",
-                    f"在单位列填写单位, 该指标常用“{indicator.display_unit_zh}”",
-                    f"fill in the 单位 column; this indicator is usually in {indicator.display_unit_zh}",
+                    "missing_unit",
+                    words={"indicator_display_unit_zh": indicator.display_unit_zh},
                     **where,
                 )
             )
@@ -643,13 +594,11 @@ def _drop_exact_repeats(result: ParsedSubmission, catalog: Catalog) -> None:
             kept.append(row)
             continue
         result.issues.append(
-            Issue(
+            Issue.of(
                 WARNING,
                 "duplicate_row",
-                f"与第{first.source_row}行完全重复, 已只保留一次",
-                f"repeats row {first.source_row} exactly; kept once",
-                "删除重复行",
-                "delete the repeated row",
+                "duplicate_row",
+                words={"first_source_row": first.source_row},
                 sheet=row.source_sheet,
                 row=row.source_row,
                 column="数值",
@@ -677,29 +626,10 @@ def _report_formulas(sheet: str, row: dict[int, Cell], columns: dict[str, int], 
         where = _where(sheet, cell, names.get(cell.column, ""), str(cell.value))
         if cell.value.error:
             result.issues.append(
-                Issue(
-                    ERROR,
-                    "formula_error",
-                    f"公式计算结果为错误值 {cell.value.error}",
-                    f"the formula's result is the error value {cell.value.error}",
-                    "修正公式或改填数值后, 在 Excel 或 WPS 中保存再报送",
-                    "correct the formula or type the value, save in Excel or WPS and submit again",
-                    **where,
-                )
+                Issue.of(ERROR, "formula_error", "formula_error", words={"cell_value_error": cell.value.error}, **where)
             )
         else:
-            result.issues.append(
-                Issue(
-                    ERROR,
-                    "formula_without_result",
-                    "公式未保存计算结果, 无法读取其数值",
-                    "the formula's result was not saved, so its value is unknown",
-                    "用 Excel 或 WPS 打开文件, 保存后再报送(由其他程序生成的文件常缺少计算结果)",
-                    "open the file in Excel or WPS and save it again (files made by other programs often lack "
-                    "the results), then submit it",
-                    **where,
-                )
-            )
+            result.issues.append(Issue.of(ERROR, "formula_without_result", "formula_without_result", **where))
     return found
 
 
@@ -713,13 +643,11 @@ def _resolve_indicator(
     except CompositionError as exc:
         readings = "、".join(f"{i.name_zh}({i.code})" for i in exc.readings)
         result.issues.append(
-            Issue(
+            Issue.of(
                 ERROR,
                 "ambiguous_indicator",
-                f"指标名称可有两种理解: {readings}",
-                f"the indicator name reads two ways: {', '.join(i.code for i in exc.readings)}",
-                "改用其中一种的规范名称; 或由区数据专班在目录中为该名称指定其一",
-                "write the catalog name of the one you mean, or the district data team settles it with an alias",
+                "ambiguous_indicator",
+                words={"readings": readings, "v2": ", ".join(i.code for i in exc.readings)},
                 **_where(sheet, cell, "指标名称"),
             )
         )
@@ -769,14 +697,17 @@ def _resolve(
         suggestions = table.closest(cell.value)
         hint_zh = "、".join(suggestions) if suggestions else "无相近名称"
         result.issues.append(
-            Issue(
+            Issue.of(
                 ERROR,
                 rule,
-                f"未知的{table.kind_zh}: {cell.value}",
-                f"unknown {table.kind_en}: {cell.value}",
-                f"请使用目录中的名称, 最接近的有: {hint_zh}; 如确为新{table.kind_zh}, 请联系区数据专班加入目录",
-                f"use a catalog name; closest: {', '.join(suggestions) or 'none'}; "
-                "a genuinely new name must be added to the catalog by the district data team",
+                "unknown",
+                words={
+                    "table_kind_zh": table.kind_zh,
+                    "cell_value": cell.value,
+                    "table_kind_en": table.kind_en,
+                    "hint_zh": hint_zh,
+                    "v5": ", ".join(suggestions) or "none",
+                },
                 **_where(sheet, cell, column),
             )
         )
@@ -796,13 +727,17 @@ def _row_period(table: Table, row: dict[int, Cell], column: str, result: ParsedS
 
 def _unit_error(indicator: Indicator, unit_text: str, where: dict, result: ParsedSubmission) -> None:
     result.issues.append(
-        Issue(
+        Issue.of(
             ERROR,
             "unit_mismatch",
-            f"单位“{unit_text}”不适用于指标“{indicator.name_zh}”",
-            f"unit {unit_text} does not fit {indicator.name_en} (measured in {indicator.base_unit})",
-            f"该指标的单位应为“{indicator.display_unit_zh}”或同类单位",
-            f"use {indicator.display_unit_zh} or a unit of the same kind",
+            "unit_mismatch",
+            words={
+                "unit_text": unit_text,
+                "indicator_name_zh": indicator.name_zh,
+                "indicator_name_en": indicator.name_en,
+                "indicator_base_unit": indicator.base_unit,
+                "indicator_display_unit_zh": indicator.display_unit_zh,
+            },
             **where,
         )
     )
@@ -810,17 +745,7 @@ def _unit_error(indicator: Indicator, unit_text: str, where: dict, result: Parse
 
 
 def _unknown_unit(unit_text: str, where: dict, result: ParsedSubmission) -> None:
-    result.issues.append(
-        Issue(
-            ERROR,
-            "unknown_unit",
-            f"无法识别的单位: {unit_text}",
-            f"unknown unit: {unit_text}",
-            "使用模板列出的单位: 家 个 件 项 人 名 台 亿元 万元 元 % 个百分点 亩 平方米 万平方米 公里 米 工作日 位 万元/亩",
-            "use a unit listed in the template",
-            **where,
-        )
-    )
+    result.issues.append(Issue.of(ERROR, "unknown_unit", "unknown_unit", words={"unit_text": unit_text}, **where))
     return None
 
 

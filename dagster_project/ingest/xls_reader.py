@@ -31,14 +31,7 @@ def read_xls(data: bytes, limits: IntakeLimits) -> list[Sheet]:
         )
     except xlrd.XLRDError as exc:
         if "encrypted" in str(exc).lower():
-            raise ParseError(
-                "文件设有打开密码, 无法读取",
-                "the workbook is password-protected",
-                "在 Excel 或 WPS 中取消密码后另存为 .xlsx 再报送",
-                "remove the password in Excel or WPS, save as .xlsx and submit again",
-                rule="unreadable_file",
-                technical=str(exc),
-            ) from exc
+            raise ParseError.of("unreadable_file.4", rule="unreadable_file", technical=str(exc)) from exc
         raise damaged(exc) from exc
     except (AssertionError, IndexError, KeyError, ValueError, EOFError, OverflowError) as exc:
         raise damaged(exc) from exc

@@ -78,54 +78,40 @@ def open_archive(data: bytes, limits: IntakeLimits) -> zipfile.ZipFile:
 def check_directory(members: list[zipfile.ZipInfo], limits: IntakeLimits) -> None:
     """The workbook's parts as its zip directory declares them, against the limits."""
 
-    def refuse(zh: str, en: str, technical: str) -> ParseError:
-        return ParseError(
-            zh,
-            en,
-            "删除模板以外的工作表、图片和大片空白格式后另存为 .xlsx 再报送",
-            "remove sheets, pictures and wide empty formatting the template does not need, "
-            "save as .xlsx and submit again",
-            rule="workbook_too_large",
-            technical=technical,
-        )
+    def refuse(message: str, technical: str, **words) -> ParseError:
+        return ParseError.of(message, words, rule="workbook_too_large", technical=technical)
 
     if len(members) > limits.max_members:
-        raise refuse(
-            f"工作簿内部文件过多({len(members)} 个, 上限 {limits.max_members} 个)",
-            f"the workbook has {len(members)} parts, more than {limits.max_members}",
-            "zip members",
-        )
+        raise refuse("workbook_too_large.parts", "zip members", parts=len(members), limit=limits.max_members)
     total = sum(m.file_size for m in members)
     if total > limits.max_uncompressed_bytes:
         raise refuse(
-            f"工作簿解压后过大({total / MIB:.0f} MB, 上限 {limits.max_uncompressed_bytes / MIB:.0f} MB)",
-            f"the workbook inflates to {total / MIB:.0f} MB, more than {limits.max_uncompressed_bytes / MIB:.0f} MB",
+            "workbook_too_large.total",
             f"uncompressed total {total} bytes",
+            mb=total / MIB,
+            limit_mb=limits.max_uncompressed_bytes / MIB,
         )
     for member in members:
         if member.flag_bits & 0x1:
-            raise ParseError(
-                "工作簿已加密, 无法读取",
-                "the workbook is encrypted",
-                "取消密码后另存为 .xlsx 再报送",
-                "remove the password, save as .xlsx and submit again",
-                rule="unreadable_file",
-                technical=f"encrypted zip member {member.filename}",
+            raise ParseError.of(
+                "unreadable_file.5", rule="unreadable_file", technical=f"encrypted zip member {member.filename}"
             )
         if member.file_size > limits.max_member_bytes:
             raise refuse(
-                f"工作簿中“{member.filename}”解压后过大({member.file_size / MIB:.0f} MB)",
-                f"part {member.filename} inflates to {member.file_size / MIB:.0f} MB, more than "
-                f"{limits.max_member_bytes / MIB:.0f} MB",
+                "workbook_too_large.part",
                 f"{member.filename}: {member.file_size} bytes",
+                part=member.filename,
+                mb=member.file_size / MIB,
+                limit_mb=limits.max_member_bytes / MIB,
             )
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > limits.RATIO_CHECKED_FROM and ratio > limits.max_compression_ratio:
             raise refuse(
-                f"工作簿中“{member.filename}”压缩比异常({ratio:.0f} 倍), 多为大片空白格式",
-                f"part {member.filename} is compressed {ratio:.0f} times, beyond "
-                f"{limits.max_compression_ratio:.0f}: usually formatting over empty cells",
+                "workbook_too_large.ratio",
                 f"{member.filename}: {member.file_size} / {member.compress_size} bytes",
+                part=member.filename,
+                ratio=ratio,
+                limit=limits.max_compression_ratio,
             )
 
 

@@ -52,12 +52,7 @@ def months(year: int, first: int, last: int) -> Period:
         return Period(f"{year}Q{(first - 1) // 3 + 1}", year, start, end, "quarter")
     if first == 1:
         return Period(f"{year}YTD{last:02d}", year, start, end, "ytd")
-    raise ParseError(
-        f"不支持的期间: {year}年{first}-{last}月",
-        f"unsupported period: months {first}-{last} of {year}",
-        "报告期用 全年、上半年、季度、单月或 1-N月累计",
-        "use a year, half, quarter, single month or January-to-month range",
-    )
+    raise ParseError.of("unsupported_period_months_of", words={"year": year, "first": first, "last": last})
 
 
 def parse_period(raw: object) -> Period:
@@ -115,18 +110,8 @@ def parse_date(raw: object) -> dt.date:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             pass
-    raise ParseError(
-        f"无法识别的日期: {text}",
-        f"cannot read the date: {text}",
-        "填写如 2024-01-15 或 2024年1月15日",
-        "write e.g. 2024-01-15 or 2024年1月15日",
-    )
+    raise ParseError.of("cannot_read_the_date", words={"text": text})
 
 
 def _unknown(text: str) -> ParseError:
-    return ParseError(
-        f"无法识别的期间: {text}",
-        f"cannot read the period: {text}",
-        "填写如 2023年、2024年上半年、2024年1-6月、2024年第一季度、2024Q1、2024年6月、2024-06",
-        "write e.g. 2023年, 2024年上半年, 2024年1-6月, 2024年第一季度, 2024Q1, 2024年6月, 2024-06",
-    )
+    return ParseError.of("cannot_read_the_period", words={"text": text})

@@ -87,7 +87,7 @@ def number_from_cell(value: float | int) -> Decimal:
 
 def parse_value(raw: object, number_format: str | None = None) -> ParsedValue:
     if isinstance(raw, bool):
-        raise ParseError("数值不能是逻辑值", "a value cannot be TRUE/FALSE", "填写数字", "enter a number")
+        raise ParseError.of("a_value_cannot_be_true")
     if isinstance(raw, (int, float)):
         number = number_from_cell(raw)
         if number_format and "%" in number_format:
@@ -96,7 +96,7 @@ def parse_value(raw: object, number_format: str | None = None) -> ParsedValue:
         return ParsedValue(value=number, comparator="=")
     text = clean_text(raw)
     if not text:
-        raise ParseError("数值为空", "the value is empty", "填写数值", "fill in the value")
+        raise ParseError.of("the_value_is_empty")
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # thousands separators: 1,600
     text = _TYPED_MINUS.sub("-", text)
     text = re.sub(r"(?<=\d)。(?=\d)", ".", text)  # the full stop an input method types for a decimal point
@@ -127,9 +127,7 @@ def parse_value(raw: object, number_format: str | None = None) -> ParsedValue:
     if match["frac"]:
         b = Decimal(match["b"])
         if b == 0:
-            raise ParseError(
-                f"分母为零: {text}", f"zero denominator: {text}", "改写为百分数", "write it as a percentage"
-            )
+            raise ParseError.of("zero_denominator", words={"text": text})
         unit_text, multiplier, suffix = _split_rest(match["rest"], text, match.start("rest"))
         comparators += suffix
         if unit_text or multiplier != 1:
@@ -145,19 +143,9 @@ def parse_value(raw: object, number_format: str | None = None) -> ParsedValue:
         if match["mult_a"] and _MULTIPLIERS[match["mult_a"]] != multiplier:
             raise _unreadable(text, match.start("mult_a"))
         if comparators or suffix:
-            raise ParseError(
-                f"区间不能再带限定词: {text}",
-                f"a range cannot carry another qualifier: {text}",
-                "写成 1—2 或 ≥1 这样的一种形式",
-                "write either a range like 1—2 or a bound like ≥1",
-            )
+            raise ParseError.of("a_range_cannot_carry_another", words={"text": text})
         if upper < a:
-            raise ParseError(
-                f"区间下限大于上限: {text}",
-                f"range lower bound above upper bound: {text}",
-                "写成 小值—大值",
-                "write low—high",
-            )
+            raise ParseError.of("range_lower_bound_above_upper", words={"text": text})
         return ParsedValue(
             value=a, upper=upper, comparator="range", multiplier=multiplier, unit_text=unit_text or unit_a
         )
@@ -199,12 +187,7 @@ def _one_comparator(comparators: list[str], text: str) -> str:
     if not distinct:
         return "="
     if len(distinct) > 1:
-        raise ParseError(
-            f"限定词相互矛盾: {text}",
-            f"conflicting qualifiers: {text}",
-            "只保留一个限定词, 如 超过/以上/约",
-            "keep one qualifier such as 超过, 以上 or 约",
-        )
+        raise ParseError.of("conflicting_qualifiers", words={"text": text})
     return distinct.pop()
 
 
@@ -224,9 +207,4 @@ def _unreadable(text: str, at: int | None = None) -> ParseError:
         ch = text[at]
         where_zh = f"第{at + 1}个字符“{ch}”(U+{ord(ch):04X})无法识别"
         where_en = f"stopped at character {at + 1}, '{ch}' (U+{ord(ch):04X})"
-    return ParseError(
-        f"无法识别的数值: {text}({where_zh})",
-        f"cannot read the value: {text} ({where_en})",
-        "填写数字, 可带限定词和单位, 如 270余、超过80%、1—2、≥210、约7、1.5亿",
-        "enter a number, optionally with a qualifier and unit, e.g. 270余, 超过80%, 1—2, ≥210, 约7, 1.5亿",
-    )
+    return ParseError.of("cannot_read_the_value", words={"text": text, "where_zh": where_zh, "where_en": where_en})

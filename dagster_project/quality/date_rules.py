@@ -22,37 +22,31 @@ def check_dates(parsed: ParsedSubmission, received_at: dt.datetime) -> None:
     sent_where = parsed.cover_where.get("报出日期", {"column": "报出日期"})
     if sent is not None and sent > (received_at + CLOCK_SKEW).date():
         parsed.issues.append(
-            Issue(
+            Issue.of(
                 ERROR,
                 "sent_date_after_arrival",
-                f"报出日期 {sent} 晚于文件收到的日期 {received_on}",
-                f"the date sent, {sent}, is after the file arrived on {received_on}",
-                "填写本文件实际报出的日期",
-                "write the date this file was actually sent",
+                "sent_date_after_arrival",
+                words={"sent": sent, "received_on": received_on},
                 **sent_where,
             )
         )
     elif sent is not None and period is not None and sent < period.start_date:
         parsed.issues.append(
-            Issue(
+            Issue.of(
                 ERROR,
                 "sent_date_before_period",
-                f"报出日期 {sent} 早于报告期 {period.code} 的开始日期 {period.start_date}",
-                f"the date sent, {sent}, is before the report period {period.code} began on {period.start_date}",
-                "核对报出日期和报告期",
-                "check the date sent and the report period",
+                "sent_date_before_period",
+                words={"sent": sent, "period_code": period.code, "period_start_date": period.start_date},
                 **sent_where,
             )
         )
     if period is not None and period.start_date > received_on:
         parsed.issues.append(
-            Issue(
+            Issue.of(
                 ERROR,
                 "period_not_begun",
-                f"报告期 {period.code} 在文件收到时({received_on})尚未开始",
-                f"the report period {period.code} had not begun when the file arrived on {received_on}",
-                "核对报告期",
-                "check the report period",
+                "period_not_begun",
+                words={"period_code": period.code, "received_on": received_on},
                 **parsed.cover_where.get("报告期", {"column": "报告期"}),
             )
         )
@@ -69,28 +63,22 @@ def check_dates(parsed: ParsedSubmission, received_at: dt.datetime) -> None:
         }
         if row_period.start_date > received_on:
             parsed.issues.append(
-                Issue(
+                Issue.of(
                     ERROR,
                     "actual_for_future_period",
-                    f"期间 {row.period_code} 尚未开始, 不能有实绩",
-                    f"period {row.period_code} had not begun when the file arrived: it cannot have actuals",
-                    "核对“期间”和“数据类型”: 对未来期间请填写目标",
-                    "check 期间 and 数据类型: a future period takes targets",
+                    "actual_for_future_period",
+                    words={"row_period_code": row.period_code},
                     **where,
                 )
             )
             continue
         explained = bool(row.explanation)
         parsed.issues.append(
-            Issue(
+            Issue.of(
                 WARNING,
                 "actual_before_period_end",
-                f"期间 {row.period_code} 在文件收到时({received_on})尚未结束, 实绩可能不完整"
-                + ("(已有说明)" if explained else ""),
-                f"period {row.period_code} had not ended when the file arrived on {received_on}: the actual may be "
-                "incomplete" + (" (explained)" if explained else ""),
-                "如为快报或预计数, 请在“说明”中注明",
-                "if it is a flash or estimated figure, say so in 说明",
+                "actual_before_period_end.explained" if explained else "actual_before_period_end",
+                words={"period_code": row.period_code, "received_on": received_on},
                 **where,
             )
         )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..messages import MESSAGES
 from .gx_runner import GxWorker
 
 GROWTH_INDICATOR = "above_scale_industrial_output_growth"
@@ -82,7 +83,12 @@ def run_checks(runner: GxWorker, suite: str, frame: pd.DataFrame, checks: list[s
                 passed=not failing,
                 severity="critical" if any(f.severity == "critical" for f in failing) or not failing else "warning",
                 failing_rows=frame.loc[indices] if indices else frame.iloc[0:0],
-                problems=[f"{f.meta['problem_zh']} / {f.meta['problem_en']}" for f in failing],
+                problems=[_problem(f) for f in failing],
             )
         )
     return outcomes
+
+
+def _problem(finding) -> str:
+    text = MESSAGES[finding.meta["message"]]
+    return f"{text.problem_zh} / {text.problem_en}"

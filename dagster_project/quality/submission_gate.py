@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..catalog import Catalog
 from ..domain import ERROR, OUTPUT_INDICATOR, WARNING, Issue, ParsedSubmission, ValueRow
+from ..messages import MESSAGES
 from ..parsing.periods import Period, months
 from .gx_runner import Finding, GxWorker
 
@@ -226,13 +227,14 @@ def _issue(finding: Finding, row: ValueRow, words: dict) -> Issue:
     meta = finding.meta
     hard = finding.severity == "critical"
     explained = not hard and bool(row.explanation)
+    text = MESSAGES[meta["message"]].format(**words)
     return Issue(
         ERROR if hard else WARNING,
         finding.rule,
-        meta["problem_zh"].format(**words) + ("(已有说明)" if explained else ""),
-        meta["problem_en"].format(**words) + (" (explained)" if explained else ""),
-        meta.get("fix_zh", ""),
-        meta.get("fix_en", ""),
+        text.problem_zh + (MESSAGES["explained"].problem_zh if explained else ""),
+        text.problem_en + (MESSAGES["explained"].problem_en if explained else ""),
+        text.fix_zh,
+        text.fix_en,
         sheet=row.source_sheet,
         row=row.source_row,
         column=meta.get("column", "数值"),
