@@ -470,4 +470,145 @@ MESSAGES: dict[str, Message] = {
     ),
     # appended to a soft finding whose row's 说明 explains it
     "explained": Message("(已有说明)", " (explained)"),
+    # the catalog check (reports/catalog_check.html) and `catalog accept`
+    "catalog.code_is_not_snake_case": Message(
+        "代码“{v1}”不合规范",
+        "code {v1!r} is not snake_case",
+        "代码用小写英文字母、数字和下划线",
+        "use lower-case letters, digits and _",
+    ),
+    "catalog.code_is_not_snake_case.2": Message(
+        "代码“{code}”不合规范",
+        "code {code} is not snake_case",
+        "代码用小写英文字母、数字和下划线",
+        "use lower-case letters, digits and _",
+    ),
+    "catalog.code_repeats_line": Message(
+        "代码“{code}”与第 {v2} 行重复",
+        "code {code} repeats line {v2}",
+        "每个代码只出现一次",
+        "give every code one line",
+    ),
+    "catalog.column_is_missing": Message(
+        "缺少列“{column}”",
+        "column {column} is missing",
+        "在表头加上“{column}”列",
+        "add the {column} column to the header",
+    ),
+    "catalog.conflicting_names": Message(
+        "名称冲突: {exc}",
+        "conflicting names: {exc}",
+        "删去重复的别名, 一个名称只能指向一个代码",
+        "remove the repeated alias: a name means one code",
+    ),
+    "catalog.is_not_a_measure_its": Message(
+        "“{measure}”不是计量项(其形式不是 level)",
+        "{measure} is not a measure (its form is not level)",
+        "计量项须为 form_code = level 的行",
+        "a measure is a row with form_code level",
+    ),
+    "catalog.is_not_a_number": Message(
+        "“{value}”不是数字",
+        "{value!r} is not a number",
+        "填写数字, 如 0、1.5、1e13",
+        "write a number such as 0, 1.5 or 1e13",
+    ),
+    "catalog.is_not_a_whole_number": Message(
+        "“{value}”不是 {low} 到 {high} 之间的整数",
+        "{value!r} is not a whole number from {low} to {high}",
+        "填写 {low} 到 {high} 之间的整数",
+        "write a whole number from {low} to {high}",
+    ),
+    "catalog.is_not_allowed": Message(
+        "“{value}”不是允许的值", "{value!r} is not allowed", "填写其中之一: {v2}", "write one of: {v2}"
+    ),
+    "catalog.malformed_csv": Message(
+        "CSV 格式错误: {table_problem}",
+        "malformed CSV: {table_problem}",
+        "检查引号是否成对",
+        "check that quotes are paired",
+    ),
+    "catalog.of_repeats_line": Message(
+        "该单位的“{v1}”与第 {v2} 行重复",
+        "{v1} of {v3} repeats line {v2}",
+        "每个单位的每种报表只写一行",
+        "one line per department and report kind",
+    ),
+    "catalog.plausible_min_is_above_plausible": Message(
+        "合理范围下限 {low} 大于上限 {high}",
+        "plausible_min {low} is above plausible_max {high}",
+        "交换两个数",
+        "swap them",
+    ),
+    "catalog.template_needs_and_only_the": Message(
+        "模板“{template}”须含 {{m}}, 只可用 {v2}",
+        "template {template!r} needs {{m}} and only the known placeholders",
+        "如 {{m}}同比增长、{{m}}占全市{{any}}比重",
+        "e.g. {{m}}同比增长, {{m}}占全市{{any}}比重",
+    ),
+    "catalog.the_alias_is_empty": Message("别名为空", "the alias is empty", "填写别名", "fill in the alias"),
+    "catalog.the_alias_points_to_an": Message(
+        "别名指向不存在的代码“{v1}”",
+        "the alias points to an unknown code {v1!r}",
+        "填写 {file_name} 中的代码",
+        "write a code of {file_name}",
+    ),
+    "catalog.the_code_is_empty": Message("代码为空", "the code is empty", "填写代码", "fill in the code"),
+    "catalog.the_encoding_is_neither_utf": Message(
+        "文件编码无法识别(应为 UTF-8 或 GBK)",
+        "the encoding is neither UTF-8 nor GBK",
+        "在 Excel 中另存为“CSV UTF-8”",
+        "save it from Excel as CSV UTF-8",
+    ),
+    "catalog.the_enterprise_feed_is_monthly": Message(
+        "企业月报的报告期只能是月",
+        "the enterprise feed is monthly: its period_kind is month",
+        "填写 month",
+        "write month",
+    ),
+    "catalog.the_file_cannot_be_read": Message(
+        "文件无法读取: {table_problem}",
+        "the file cannot be read: {table_problem}",
+        "在 Excel 中另存为 CSV UTF-8",
+        "save it from Excel as CSV UTF-8",
+    ),
+    "catalog.the_file_is_missing": Message(
+        "文件不存在", "the file is missing", "从版本库恢复该文件", "restore the file from the repository"
+    ),
+    "catalog.the_line_has_more_fields": Message(
+        "本行比表头多 {v1} 个字段",
+        "the line has {v1} more fields than the header",
+        "检查是否有未加引号的逗号",
+        "look for a comma that is not inside quotes",
+    ),
+    "catalog.the_name_already_belongs_to": Message(
+        "名称“{name}”已属于第 {first} 行的“{code}”",
+        "the name {name} already belongs to {code} (line {first})",
+        "删去其中一处, 一个名称只能指向一个代码",
+        "remove one: a name means one code",
+    ),
+    "catalog.unknown_department": Message(
+        "未知的报送单位“{v1}”",
+        "unknown department {v1!r}",
+        "填写 departments.csv 中的代码",
+        "write a code of departments.csv",
+    ),
+    "catalog.unknown_form": Message(
+        "未知的形式“{form}”", "unknown form {form!r}", "使用 forms.csv 中的形式", "use a form of forms.csv"
+    ),
+    "catalog.unknown_measure": Message(
+        "未知的计量项“{measure}”",
+        "unknown measure {measure!r}",
+        "填写本目录中某一 level 行的代码",
+        "write the code of a level row of this catalog",
+    ),
+    "catalog.unknown_unit": Message(
+        "未知的单位“{v1}”",
+        "unknown unit {v1!r}",
+        "使用 units.csv 中的单位或先在其中添加",
+        "use a unit of units.csv, or add it there first",
+    ),
+    "catalog.unknown_unit.2": Message(
+        "未知的单位“{v1}”", "unknown unit {v1!r}", "使用 units.csv 中的单位", "use a unit of units.csv"
+    ),
 }

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..messages import MESSAGES
 from ..parsing.text import normalize_name
 from . import PLACEHOLDERS
 from .files import ReferenceTable, read_reference_file
@@ -111,6 +112,12 @@ class CatalogIssue:
     fix_zh: str
     fix_en: str
 
+    @classmethod
+    def of(cls, file_name: str, line: int | None, column: str, message: str, words: dict | None = None) -> CatalogIssue:
+        """The issue saying message `message` of the catalogue (dagster_project/messages.py), filled with words."""
+        text = MESSAGES[message].format(**(words or {}))
+        return cls(file_name, line, column, text.problem_zh, text.problem_en, text.fix_zh, text.fix_en)
+
     def as_text(self) -> str:
         where = (
             f"{self.file_name}" + (f":{self.line}" if self.line else "") + (f" [{self.column}]" if self.column else "")
@@ -148,17 +155,7 @@ def _check_loads(tables: dict[str, ReferenceTable]) -> list[CatalogIssue]:
     try:
         Catalog({name: table.rows for name, table in tables.items()})
     except ValueError as exc:
-        return [
-            _issue(
-                tables["aliases.csv"],
-                None,
-                "alias",
-                f"名称冲突: {exc}",
-                f"conflicting names: {exc}",
-                "删去重复的别名, 一个名称只能指向一个代码",
-                "remove the repeated alias: a name means one code",
-            )
-        ]
+        return [_issue(tables["aliases.csv"], None, "alias", "catalog.conflicting_names", words={"exc": exc})]
     return []
 
 
@@ -167,62 +164,20 @@ def _rows(table: ReferenceTable):
 
 
 def _issue(
-    table: ReferenceTable, line: int | None, column: str, zh: str, en: str, fix_zh: str, fix_en: str
+    table: ReferenceTable, line: int | None, column: str, message: str, words: dict | None = None
 ) -> CatalogIssue:
-    return CatalogIssue(table.file_name, line, column, zh, en, fix_zh, fix_en)
+    return CatalogIssue.of(table.file_name, line, column, message, words)
 
 
 def _check_file(table: ReferenceTable, optional: bool = False) -> list[CatalogIssue]:
     if table.problem == "missing":
-        return (
-            []
-            if optional
-            else [
-                _issue(
-                    table,
-                    None,
-                    "",
-                    "文件不存在",
-                    "the file is missing",
-                    "从版本库恢复该文件",
-                    "restore the file from the repository",
-                )
-            ]
-        )
+        return [] if optional else [_issue(table, None, "", "catalog.the_file_is_missing")]
     if table.problem == "encoding":
-        return [
-            _issue(
-                table,
-                None,
-                "",
-                "文件编码无法识别(应为 UTF-8 或 GBK)",
-                "the encoding is neither UTF-8 nor GBK",
-                "在 Excel 中另存为“CSV UTF-8”",
-                "save it from Excel as CSV UTF-8",
-            )
-        ]
+        return [_issue(table, None, "", "catalog.the_encoding_is_neither_utf")]
     if table.problem:
-        return [
-            _issue(
-                table,
-                None,
-                "",
-                f"CSV 格式错误: {table.problem}",
-                f"malformed CSV: {table.problem}",
-                "检查引号是否成对",
-                "check that quotes are paired",
-            )
-        ]
+        return [_issue(table, None, "", "catalog.malformed_csv", words={"table_problem": table.problem})]
     issues = [
-        _issue(
-            table,
-            1,
-            column,
-            f"缺少列“{column}”",
-            f"column {column} is missing",
-            f"在表头加上“{column}”列",
-            f"add the {column} column to the header",
-        )
+        _issue(table, 1, column, "catalog.column_is_missing", words={"column": column})
         for column in REQUIRED_COLUMNS[table.file_name]
         if column not in table.header
     ]
@@ -232,48 +187,22 @@ def _check_file(table: ReferenceTable, optional: bool = False) -> list[CatalogIs
     seen: dict[str, int] = {}
     for row, line in _rows(table):
         if None in row:
-            issues.append(
-                _issue(
-                    table,
-                    line,
-                    "",
-                    f"本行比表头多 {len(row[None])} 个字段",
-                    f"the line has {len(row[None])} more fields than the header",
-                    "检查是否有未加引号的逗号",
-                    "look for a comma that is not inside quotes",
-                )
-            )
+            issues.append(_issue(table, line, "", "catalog.the_line_has_more_fields", words={"v1": len(row[None])}))
         if code_column:
             code = row[code_column]
             if not code:
-                issues.append(
-                    _issue(table, line, code_column, "代码为空", "the code is empty", "填写代码", "fill in the code")
-                )
+                issues.append(_issue(table, line, code_column, "catalog.the_code_is_empty"))
             elif code in seen:
                 issues.append(
                     _issue(
-                        table,
-                        line,
-                        code_column,
-                        f"代码“{code}”与第 {seen[code]} 行重复",
-                        f"code {code} repeats line {seen[code]}",
-                        "每个代码只出现一次",
-                        "give every code one line",
+                        table, line, code_column, "catalog.code_repeats_line", words={"code": code, "v2": seen[code]}
                     )
                 )
             else:
                 seen[code] = line
             if code and code_column.endswith("_code") and not CODE.fullmatch(code):
                 issues.append(
-                    _issue(
-                        table,
-                        line,
-                        code_column,
-                        f"代码“{code}”不合规范",
-                        f"code {code} is not snake_case",
-                        "代码用小写英文字母、数字和下划线",
-                        "use lower-case letters, digits and _",
-                    )
+                    _issue(table, line, code_column, "catalog.code_is_not_snake_case.2", words={"code": code})
                 )
     issues += _shared_names(table)
     return issues
@@ -298,10 +227,8 @@ def _shared_names(table: ReferenceTable) -> list[CatalogIssue]:
                         table,
                         line,
                         "aliases",
-                        f"名称“{name}”已属于第 {first} 行的“{code}”",
-                        f"the name {name} already belongs to {code} (line {first})",
-                        "删去其中一处, 一个名称只能指向一个代码",
-                        "remove one: a name means one code",
+                        "catalog.the_name_already_belongs_to",
+                        words={"name": name, "first": first, "code": code},
                     )
                 )
     return issues
@@ -310,17 +237,7 @@ def _shared_names(table: ReferenceTable) -> list[CatalogIssue]:
 def _allowed(table, line, column, value, allowed) -> list[CatalogIssue]:
     if value in allowed:
         return []
-    return [
-        _issue(
-            table,
-            line,
-            column,
-            f"“{value}”不是允许的值",
-            f"{value!r} is not allowed",
-            f"填写其中之一: {' '.join(allowed)}",
-            f"write one of: {' '.join(allowed)}",
-        )
-    ]
+    return [_issue(table, line, column, "catalog.is_not_allowed", words={"value": value, "v2": " ".join(allowed)})]
 
 
 def _number(table, line, column, value, empty_ok=False) -> list[CatalogIssue]:
@@ -330,17 +247,7 @@ def _number(table, line, column, value, empty_ok=False) -> list[CatalogIssue]:
         float(value)
         return []
     except ValueError:
-        return [
-            _issue(
-                table,
-                line,
-                column,
-                f"“{value}”不是数字",
-                f"{value!r} is not a number",
-                "填写数字, 如 0、1.5、1e13",
-                "write a number such as 0, 1.5 or 1e13",
-            )
-        ]
+        return [_issue(table, line, column, "catalog.is_not_a_number", words={"value": value})]
 
 
 def _range(table, line, low, high) -> list[CatalogIssue]:
@@ -351,10 +258,8 @@ def _range(table, line, low, high) -> list[CatalogIssue]:
                     table,
                     line,
                     "plausible_min",
-                    f"合理范围下限 {low} 大于上限 {high}",
-                    f"plausible_min {low} is above plausible_max {high}",
-                    "交换两个数",
-                    "swap them",
+                    "catalog.plausible_min_is_above_plausible",
+                    words={"low": low, "high": high},
                 )
             ]
     except ValueError:
@@ -373,15 +278,7 @@ def _check_indicators(table: ReferenceTable, forms: ReferenceTable, units: set[s
         issues += _allowed(table, line, "measure_type", row["measure_type"], ("flow", "level"))
         if row["display_unit_zh"] not in units:
             issues.append(
-                _issue(
-                    table,
-                    line,
-                    "display_unit_zh",
-                    f"未知的单位“{row['display_unit_zh']}”",
-                    f"unknown unit {row['display_unit_zh']!r}",
-                    "使用 units.csv 中的单位或先在其中添加",
-                    "use a unit of units.csv, or add it there first",
-                )
+                _issue(table, line, "display_unit_zh", "catalog.unknown_unit", words={"v1": row["display_unit_zh"]})
             )
         low_issues = _number(table, line, "plausible_min", row["plausible_min"])
         high_issues = _number(table, line, "plausible_max", row["plausible_max"])
@@ -390,40 +287,12 @@ def _check_indicators(table: ReferenceTable, forms: ReferenceTable, units: set[s
             issues += _range(table, line, row["plausible_min"], row["plausible_max"])
         measure, form = row["measure_code"] or row["indicator_code"], row["form_code"] or "level"
         if form not in form_codes:
-            issues.append(
-                _issue(
-                    table,
-                    line,
-                    "form_code",
-                    f"未知的形式“{form}”",
-                    f"unknown form {form!r}",
-                    "使用 forms.csv 中的形式",
-                    "use a form of forms.csv",
-                )
-            )
+            issues.append(_issue(table, line, "form_code", "catalog.unknown_form", words={"form": form}))
         if measure not in codes:
-            issues.append(
-                _issue(
-                    table,
-                    line,
-                    "measure_code",
-                    f"未知的计量项“{measure}”",
-                    f"unknown measure {measure!r}",
-                    "填写本目录中某一 level 行的代码",
-                    "write the code of a level row of this catalog",
-                )
-            )
+            issues.append(_issue(table, line, "measure_code", "catalog.unknown_measure", words={"measure": measure}))
         elif (codes[measure]["form_code"] or "level") != "level":
             issues.append(
-                _issue(
-                    table,
-                    line,
-                    "measure_code",
-                    f"“{measure}”不是计量项(其形式不是 level)",
-                    f"{measure} is not a measure (its form is not level)",
-                    "计量项须为 form_code = level 的行",
-                    "a measure is a row with form_code level",
-                )
+                _issue(table, line, "measure_code", "catalog.is_not_a_measure_its", words={"measure": measure})
             )
     return issues
 
@@ -439,24 +308,14 @@ def _check_forms(table: ReferenceTable, units: set[str]) -> list[CatalogIssue]:
                         table,
                         line,
                         "templates",
-                        f"模板“{template}”须含 {{m}}, 只可用 {' '.join('{' + p + '}' for p in PLACEHOLDERS)}",
-                        f"template {template!r} needs {{m}} and only the known placeholders",
-                        "如 {m}同比增长、{m}占全市{any}比重",
-                        "e.g. {m}同比增长, {m}占全市{any}比重",
+                        "catalog.template_needs_and_only_the",
+                        words={"template": template, "v2": " ".join("{" + p + "}" for p in PLACEHOLDERS)},
                     )
                 )
         issues += _allowed(table, line, "base_unit", row["base_unit"], (*BASE_UNITS, "measure"))
         if row["display_unit_zh"] != "measure" and row["display_unit_zh"] not in units:
             issues.append(
-                _issue(
-                    table,
-                    line,
-                    "display_unit_zh",
-                    f"未知的单位“{row['display_unit_zh']}”",
-                    f"unknown unit {row['display_unit_zh']!r}",
-                    "使用 units.csv 中的单位",
-                    "use a unit of units.csv",
-                )
+                _issue(table, line, "display_unit_zh", "catalog.unknown_unit.2", words={"v1": row["display_unit_zh"]})
             )
         issues += _allowed(table, line, "direction", row["direction"], ("up", "down", "measure"))
         issues += _allowed(table, line, "is_additive", row["is_additive"], ("true", "false", "measure"))
@@ -486,16 +345,12 @@ def _check_aliases(tables: dict[str, ReferenceTable]) -> list[CatalogIssue]:
                         table,
                         line,
                         "code",
-                        f"别名指向不存在的代码“{row['code']}”",
-                        f"the alias points to an unknown code {row['code']!r}",
-                        f"填写 {file_name} 中的代码",
-                        f"write a code of {file_name}",
+                        "catalog.the_alias_points_to_an",
+                        words={"v1": row["code"], "file_name": file_name},
                     )
                 )
         if not row["alias"]:
-            issues.append(
-                _issue(table, line, "alias", "别名为空", "the alias is empty", "填写别名", "fill in the alias")
-            )
+            issues.append(_issue(table, line, "alias", "catalog.the_alias_is_empty"))
     return issues
 
 
@@ -512,26 +367,12 @@ def _check_calendar(table: ReferenceTable, departments: set[str]) -> list[Catalo
         if row["department_code"] not in departments:
             issues.append(
                 _issue(
-                    table,
-                    line,
-                    "department_code",
-                    f"未知的报送单位“{row['department_code']}”",
-                    f"unknown department {row['department_code']!r}",
-                    "填写 departments.csv 中的代码",
-                    "write a code of departments.csv",
+                    table, line, "department_code", "catalog.unknown_department", words={"v1": row["department_code"]}
                 )
             )
         if not CODE.fullmatch(row["report_kind"]):
             issues.append(
-                _issue(
-                    table,
-                    line,
-                    "report_kind",
-                    f"代码“{row['report_kind']}”不合规范",
-                    f"code {row['report_kind']!r} is not snake_case",
-                    "代码用小写英文字母、数字和下划线",
-                    "use lower-case letters, digits and _",
-                )
+                _issue(table, line, "report_kind", "catalog.code_is_not_snake_case", words={"v1": row["report_kind"]})
             )
         key = (row["department_code"], row["report_kind"])
         if key in seen:
@@ -540,27 +381,15 @@ def _check_calendar(table: ReferenceTable, departments: set[str]) -> list[Catalo
                     table,
                     line,
                     "report_kind",
-                    f"该单位的“{key[1]}”与第 {seen[key]} 行重复",
-                    f"{key[1]} of {key[0]} repeats line {seen[key]}",
-                    "每个单位的每种报表只写一行",
-                    "one line per department and report kind",
+                    "catalog.of_repeats_line",
+                    words={"v1": key[1], "v2": seen[key], "v3": key[0]},
                 )
             )
         seen.setdefault(key, line)
         issues += _allowed(table, line, "feed", row["feed"], FEEDS)
         issues += _allowed(table, line, "period_kind", row["period_kind"], PERIOD_KINDS)
         if row["feed"] == "enterprise" and row["period_kind"] != "month":
-            issues.append(
-                _issue(
-                    table,
-                    line,
-                    "period_kind",
-                    "企业月报的报告期只能是月",
-                    "the enterprise feed is monthly: its period_kind is month",
-                    "填写 month",
-                    "write month",
-                )
-            )
+            issues.append(_issue(table, line, "period_kind", "catalog.the_enterprise_feed_is_monthly"))
         issues += _whole_number(table, line, "due_months_after", row["due_months_after"], 0, 12)
         issues += _whole_number(table, line, "due_day", row["due_day"], 1, 31)
     return issues
@@ -570,15 +399,7 @@ def _whole_number(table, line, column, value, low: int, high: int) -> list[Catal
     if value.isdigit() and low <= int(value) <= high:
         return []
     return [
-        _issue(
-            table,
-            line,
-            column,
-            f"“{value}”不是 {low} 到 {high} 之间的整数",
-            f"{value!r} is not a whole number from {low} to {high}",
-            f"填写 {low} 到 {high} 之间的整数",
-            f"write a whole number from {low} to {high}",
-        )
+        _issue(table, line, column, "catalog.is_not_a_whole_number", words={"value": value, "low": low, "high": high})
     ]
 
 

@@ -139,14 +139,8 @@ def accept(proposals_file: Path, reference_dir: Path) -> tuple[int, list[Catalog
     table = read_reference_file(proposals_file)
     if table.problem:
         return 0, [
-            CatalogIssue(
-                proposals_file.name,
-                None,
-                "",
-                f"文件无法读取: {table.problem}",
-                f"the file cannot be read: {table.problem}",
-                "在 Excel 中另存为 CSV UTF-8",
-                "save it from Excel as CSV UTF-8",
+            CatalogIssue.of(
+                proposals_file.name, None, "", "catalog.the_file_cannot_be_read", words={"table_problem": table.problem}
             )
         ]
     chosen = [row for row in table.rows if row.get("accept", "").strip().lower() in YES]
