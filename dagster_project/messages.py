@@ -37,7 +37,7 @@ MESSAGES: dict[str, Message] = {
     ),
     "ambiguous_indicator": Message(
         "指标名称可有两种理解: {readings}",
-        "the indicator name reads two ways: {v2}",
+        "the indicator name reads two ways: {codes}",
         "改用其中一种的规范名称; 或由区数据专班在目录中为该名称指定其一",
         "write the catalog name of the one you mean, or the district data team settles it with an alias",
     ),
@@ -78,8 +78,8 @@ MESSAGES: dict[str, Message] = {
         "delete the repeated row",
     ),
     "file_too_large": Message(
-        "文件过大: {v1:.1f} MB, 上限 {v2:.0f} MB",
-        "the file is too large: {v1:.1f} MB, the limit is {v2:.0f} MB",
+        "文件过大: {mb:.1f} MB, 上限 {limit_mb:.0f} MB",
+        "the file is too large: {mb:.1f} MB, the limit is {limit_mb:.0f} MB",
         "删除模板以外的工作表、图片和格式后另存再报送; 企业月报请用 CSV 或 Parquet",
         "remove sheets, pictures and formatting the template does not need and save again",
     ),
@@ -147,13 +147,13 @@ MESSAGES: dict[str, Message] = {
         "one file carries one department and one reporting period",
     ),
     "more_findings_of_this_kind": Message(
-        "另有 {v1:,} 条同类问题未逐条列出",
-        "{v1:,} more findings of this kind are not listed",
+        "另有 {count:,} 条同类问题未逐条列出",
+        "{count:,} more findings of this kind are not listed",
         "按上列各行的方法逐一修改",
         "fix them as the rows above show",
     ),
     "more_rows_with_this_problem": Message(
-        "另有{v1}行同类问题未逐行列出", "{v1} more rows with this problem are not listed", "", ""
+        "另有{count}行同类问题未逐行列出", "{count} more rows with this problem are not listed", "", ""
     ),
     "not_a_regular_file": Message(
         "收件箱中的“{file_relative}”是{kind_zh}, 不是普通文件, 未读取",
@@ -218,7 +218,7 @@ MESSAGES: dict[str, Message] = {
         "未知的{table_kind_zh}: {cell_value}",
         "unknown {table_kind_en}: {cell_value}",
         "请使用目录中的名称, 最接近的有: {hint_zh}; 如确为新{table_kind_zh}, 请联系区数据专班加入目录",
-        "use a catalog name; closest: {v5}; a genuinely new name must be added to the catalog by the district data team",
+        "use a catalog name; closest: {suggestions_en}; a genuinely new name must be added to the catalog by the district data team",
     ),
     "unknown_target_strength": Message(
         "无法识别的目标要求: {strength_cell_value}",
@@ -245,8 +245,8 @@ MESSAGES: dict[str, Message] = {
         "save it as CSV UTF-8 or Parquet and submit again",
     ),
     "unreadable_file.2": Message(
-        "不支持的文件类型: {v1}",
-        "unsupported file type: {v2}",
+        "不支持的文件类型: {suffix_zh}",
+        "unsupported file type: {suffix_en}",
         "请另存为 .xlsx 工作簿或 .csv 文件后重新报送",
         "save the file as .xlsx or .csv and submit again",
     ),
@@ -472,8 +472,8 @@ MESSAGES: dict[str, Message] = {
     "explained": Message("(已有说明)", " (explained)"),
     # the catalog check (reports/catalog_check.html) and `catalog accept`
     "catalog.code_is_not_snake_case": Message(
-        "代码“{v1}”不合规范",
-        "code {v1!r} is not snake_case",
+        "代码“{code}”不合规范",
+        "code {code!r} is not snake_case",
         "代码用小写英文字母、数字和下划线",
         "use lower-case letters, digits and _",
     ),
@@ -484,8 +484,8 @@ MESSAGES: dict[str, Message] = {
         "use lower-case letters, digits and _",
     ),
     "catalog.code_repeats_line": Message(
-        "代码“{code}”与第 {v2} 行重复",
-        "code {code} repeats line {v2}",
+        "代码“{code}”与第 {first_line} 行重复",
+        "code {code} repeats line {first_line}",
         "每个代码只出现一次",
         "give every code one line",
     ),
@@ -520,7 +520,7 @@ MESSAGES: dict[str, Message] = {
         "write a whole number from {low} to {high}",
     ),
     "catalog.is_not_allowed": Message(
-        "“{value}”不是允许的值", "{value!r} is not allowed", "填写其中之一: {v2}", "write one of: {v2}"
+        "“{value}”不是允许的值", "{value!r} is not allowed", "填写其中之一: {allowed}", "write one of: {allowed}"
     ),
     "catalog.malformed_csv": Message(
         "CSV 格式错误: {table_problem}",
@@ -529,8 +529,8 @@ MESSAGES: dict[str, Message] = {
         "check that quotes are paired",
     ),
     "catalog.of_repeats_line": Message(
-        "该单位的“{v1}”与第 {v2} 行重复",
-        "{v1} of {v3} repeats line {v2}",
+        "该单位的“{kind}”与第 {first_line} 行重复",
+        "{kind} of {department} repeats line {first_line}",
         "每个单位的每种报表只写一行",
         "one line per department and report kind",
     ),
@@ -541,15 +541,15 @@ MESSAGES: dict[str, Message] = {
         "swap them",
     ),
     "catalog.template_needs_and_only_the": Message(
-        "模板“{template}”须含 {{m}}, 只可用 {v2}",
+        "模板“{template}”须含 {{m}}, 只可用 {placeholders}",
         "template {template!r} needs {{m}} and only the known placeholders",
         "如 {{m}}同比增长、{{m}}占全市{{any}}比重",
         "e.g. {{m}}同比增长, {{m}}占全市{{any}}比重",
     ),
     "catalog.the_alias_is_empty": Message("别名为空", "the alias is empty", "填写别名", "fill in the alias"),
     "catalog.the_alias_points_to_an": Message(
-        "别名指向不存在的代码“{v1}”",
-        "the alias points to an unknown code {v1!r}",
+        "别名指向不存在的代码“{code}”",
+        "the alias points to an unknown code {code!r}",
         "填写 {file_name} 中的代码",
         "write a code of {file_name}",
     ),
@@ -576,8 +576,8 @@ MESSAGES: dict[str, Message] = {
         "文件不存在", "the file is missing", "从版本库恢复该文件", "restore the file from the repository"
     ),
     "catalog.the_line_has_more_fields": Message(
-        "本行比表头多 {v1} 个字段",
-        "the line has {v1} more fields than the header",
+        "本行比表头多 {extra} 个字段",
+        "the line has {extra} more fields than the header",
         "检查是否有未加引号的逗号",
         "look for a comma that is not inside quotes",
     ),
@@ -588,8 +588,8 @@ MESSAGES: dict[str, Message] = {
         "remove one: a name means one code",
     ),
     "catalog.unknown_department": Message(
-        "未知的报送单位“{v1}”",
-        "unknown department {v1!r}",
+        "未知的报送单位“{department}”",
+        "unknown department {department!r}",
         "填写 departments.csv 中的代码",
         "write a code of departments.csv",
     ),
@@ -603,12 +603,12 @@ MESSAGES: dict[str, Message] = {
         "write the code of a level row of this catalog",
     ),
     "catalog.unknown_unit": Message(
-        "未知的单位“{v1}”",
-        "unknown unit {v1!r}",
+        "未知的单位“{unit}”",
+        "unknown unit {unit!r}",
         "使用 units.csv 中的单位或先在其中添加",
         "use a unit of units.csv, or add it there first",
     ),
     "catalog.unknown_unit.2": Message(
-        "未知的单位“{v1}”", "unknown unit {v1!r}", "使用 units.csv 中的单位", "use a unit of units.csv"
+        "未知的单位“{unit}”", "unknown unit {unit!r}", "使用 units.csv 中的单位", "use a unit of units.csv"
     ),
 }

@@ -104,11 +104,7 @@ class DbtCoreResultEvent(DbtCliEventMessage):
         return self._status() == "pass"
 
     def _get_check_severity(self) -> dg.AssetCheckSeverity:
-        return (
-            dg.AssetCheckSeverity.WARN
-            if self.raw_event["data"].get("status") == "warn"
-            else dg.AssetCheckSeverity.ERROR
-        )
+        return dg.AssetCheckSeverity.WARN if self._status() == "warn" else dg.AssetCheckSeverity.ERROR
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator)

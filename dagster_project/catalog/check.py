@@ -187,7 +187,7 @@ def _check_file(table: ReferenceTable, optional: bool = False) -> list[CatalogIs
     seen: dict[str, int] = {}
     for row, line in _rows(table):
         if None in row:
-            issues.append(_issue(table, line, "", "catalog.the_line_has_more_fields", words={"v1": len(row[None])}))
+            issues.append(_issue(table, line, "", "catalog.the_line_has_more_fields", words={"extra": len(row[None])}))
         if code_column:
             code = row[code_column]
             if not code:
@@ -195,7 +195,11 @@ def _check_file(table: ReferenceTable, optional: bool = False) -> list[CatalogIs
             elif code in seen:
                 issues.append(
                     _issue(
-                        table, line, code_column, "catalog.code_repeats_line", words={"code": code, "v2": seen[code]}
+                        table,
+                        line,
+                        code_column,
+                        "catalog.code_repeats_line",
+                        words={"code": code, "first_line": seen[code]},
                     )
                 )
             else:
@@ -237,7 +241,7 @@ def _shared_names(table: ReferenceTable) -> list[CatalogIssue]:
 def _allowed(table, line, column, value, allowed) -> list[CatalogIssue]:
     if value in allowed:
         return []
-    return [_issue(table, line, column, "catalog.is_not_allowed", words={"value": value, "v2": " ".join(allowed)})]
+    return [_issue(table, line, column, "catalog.is_not_allowed", words={"value": value, "allowed": " ".join(allowed)})]
 
 
 def _number(table, line, column, value, empty_ok=False) -> list[CatalogIssue]:
@@ -278,7 +282,7 @@ def _check_indicators(table: ReferenceTable, forms: ReferenceTable, units: set[s
         issues += _allowed(table, line, "measure_type", row["measure_type"], ("flow", "level"))
         if row["display_unit_zh"] not in units:
             issues.append(
-                _issue(table, line, "display_unit_zh", "catalog.unknown_unit", words={"v1": row["display_unit_zh"]})
+                _issue(table, line, "display_unit_zh", "catalog.unknown_unit", words={"unit": row["display_unit_zh"]})
             )
         low_issues = _number(table, line, "plausible_min", row["plausible_min"])
         high_issues = _number(table, line, "plausible_max", row["plausible_max"])
@@ -309,13 +313,13 @@ def _check_forms(table: ReferenceTable, units: set[str]) -> list[CatalogIssue]:
                         line,
                         "templates",
                         "catalog.template_needs_and_only_the",
-                        words={"template": template, "v2": " ".join("{" + p + "}" for p in PLACEHOLDERS)},
+                        words={"template": template, "placeholders": " ".join("{" + p + "}" for p in PLACEHOLDERS)},
                     )
                 )
         issues += _allowed(table, line, "base_unit", row["base_unit"], (*BASE_UNITS, "measure"))
         if row["display_unit_zh"] != "measure" and row["display_unit_zh"] not in units:
             issues.append(
-                _issue(table, line, "display_unit_zh", "catalog.unknown_unit.2", words={"v1": row["display_unit_zh"]})
+                _issue(table, line, "display_unit_zh", "catalog.unknown_unit.2", words={"unit": row["display_unit_zh"]})
             )
         issues += _allowed(table, line, "direction", row["direction"], ("up", "down", "measure"))
         issues += _allowed(table, line, "is_additive", row["is_additive"], ("true", "false", "measure"))
@@ -346,7 +350,7 @@ def _check_aliases(tables: dict[str, ReferenceTable]) -> list[CatalogIssue]:
                         line,
                         "code",
                         "catalog.the_alias_points_to_an",
-                        words={"v1": row["code"], "file_name": file_name},
+                        words={"code": row["code"], "file_name": file_name},
                     )
                 )
         if not row["alias"]:
@@ -367,12 +371,16 @@ def _check_calendar(table: ReferenceTable, departments: set[str]) -> list[Catalo
         if row["department_code"] not in departments:
             issues.append(
                 _issue(
-                    table, line, "department_code", "catalog.unknown_department", words={"v1": row["department_code"]}
+                    table,
+                    line,
+                    "department_code",
+                    "catalog.unknown_department",
+                    words={"department": row["department_code"]},
                 )
             )
         if not CODE.fullmatch(row["report_kind"]):
             issues.append(
-                _issue(table, line, "report_kind", "catalog.code_is_not_snake_case", words={"v1": row["report_kind"]})
+                _issue(table, line, "report_kind", "catalog.code_is_not_snake_case", words={"code": row["report_kind"]})
             )
         key = (row["department_code"], row["report_kind"])
         if key in seen:
@@ -382,7 +390,7 @@ def _check_calendar(table: ReferenceTable, departments: set[str]) -> list[Catalo
                     line,
                     "report_kind",
                     "catalog.of_repeats_line",
-                    words={"v1": key[1], "v2": seen[key], "v3": key[0]},
+                    words={"kind": key[1], "first_line": seen[key], "department": key[0]},
                 )
             )
         seen.setdefault(key, line)

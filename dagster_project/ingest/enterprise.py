@@ -399,7 +399,7 @@ def _collect_row_errors(
                     ERROR,
                     rule,
                     "more_rows_with_this_problem",
-                    words={"v1": count - REPORTED_ROWS},
+                    words={"count": count - REPORTED_ROWS},
                     sheet="月报",
                     column=header,
                 )

@@ -157,12 +157,14 @@ def _by_name(sheets: list[Sheet]) -> dict[str, Sheet]:
 
 def check_file_size(size: int, limit: int) -> None:
     if size > limit:
-        raise ParseError.of("file_too_large", words={"v1": size / MIB, "v2": limit / MIB}, rule="file_too_large")
+        raise ParseError.of("file_too_large", words={"mb": size / MIB, "limit_mb": limit / MIB}, rule="file_too_large")
 
 
 def unsupported(suffix: str) -> ParseError:
     return ParseError.of(
-        "unreadable_file.2", words={"v1": suffix or "无扩展名", "v2": suffix or "no extension"}, rule="unreadable_file"
+        "unreadable_file.2",
+        words={"mb": suffix or "无扩展名", "limit_mb": suffix or "no extension"},
+        rule="unreadable_file",
     )
 
 

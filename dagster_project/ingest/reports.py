@@ -49,7 +49,9 @@ def listed_issues(issues: list[Issue]) -> list[Issue]:
             listed.append(issue)
     for (severity, rule), count in seen.items():
         if count > LISTED_PER_RULE:
-            listed.append(Issue.of(severity, rule, "more_findings_of_this_kind", words={"v1": count - LISTED_PER_RULE}))
+            listed.append(
+                Issue.of(severity, rule, "more_findings_of_this_kind", words={"count": count - LISTED_PER_RULE})
+            )
     return listed
 
 

@@ -647,7 +647,7 @@ def _resolve_indicator(
                 ERROR,
                 "ambiguous_indicator",
                 "ambiguous_indicator",
-                words={"readings": readings, "v2": ", ".join(i.code for i in exc.readings)},
+                words={"readings": readings, "codes": ", ".join(i.code for i in exc.readings)},
                 **_where(sheet, cell, "指标名称"),
             )
         )
@@ -706,7 +706,7 @@ def _resolve(
                     "cell_value": cell.value,
                     "table_kind_en": table.kind_en,
                     "hint_zh": hint_zh,
-                    "v5": ", ".join(suggestions) or "none",
+                    "suggestions_en": ", ".join(suggestions) or "none",
                 },
                 **_where(sheet, cell, column),
             )
