@@ -16,6 +16,7 @@ from tests.processes import free_port, stop_group
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bi" / "superset"))
 from api import chart_data, dashboards_with_charts, logged_in
+from measure import write_doc_section
 
 SAMPLE_GOAL_S, CITY_GOAL_S, RESTART_GOAL_S = 2.0, 5.0, 30.0
 PASSWORD = "bench-admin-密码"
@@ -142,10 +143,4 @@ def render(results: dict, when: str, city: dict | None = None) -> str:
 
 def write_bi_doc(doc: Path, marker: str, results: dict, when: str, city: dict | None = None) -> None:
     """Replace this part of docs/benchmarks.md (or put it before bench/run.py's part)."""
-    text = doc.read_text(encoding="utf-8")
-    part = render(results, when, city)
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + part + text[text.index(END) + len(END) :]
-    else:
-        text = text.replace(marker, part + "\n\n" + marker)
-    doc.write_text(text, encoding="utf-8")
+    write_doc_section(doc, marker, BEGIN, END, render(results, when, city))

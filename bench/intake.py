@@ -10,6 +10,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from measure import write_doc_section
+
 EXTRA_S_GOAL = 10.0
 PEAK_GOAL_MIB = 1024.0
 
@@ -119,12 +121,5 @@ def write_intake_doc(doc: Path, marker: str, intake: dict) -> None:
     """Replaces this part of the benchmarks page (above the main results' marker), the rest as it was."""
     import time
 
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n\n" + marker + "\n"
     block = "\n".join(render_intake(intake, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        head, rest = text.split(marker, 1)
-        text = head.rstrip() + "\n\n" + block + "\n\n" + marker + rest
-    doc.write_text(text, encoding="utf-8")
+    write_doc_section(doc, marker, BEGIN, END, block)

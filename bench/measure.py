@@ -220,3 +220,16 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def write_doc_section(doc: Path, marker: str, begin: str, end: str, block: str) -> None:
+    """Replaces the part of the benchmarks page between begin and end (block holds both), or puts it just
+    above bench/run.py's marker; the rest of the page stays as it was."""
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n\n" + marker + "\n"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        head, rest = text.split(marker, 1)
+        text = head.rstrip() + "\n\n" + block + "\n\n" + marker + rest
+    doc.write_text(text, encoding="utf-8")

@@ -13,7 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from measure import Measurement, measure
+from measure import Measurement, measure, write_doc_section
 
 BEGIN = "<!-- overhead: begin (bench/overhead.py) -->"
 END = "<!-- overhead: end -->"
@@ -88,7 +88,7 @@ def compare(root: Path, data: Path, python: str, env: dict, rev: str, repeats: i
                 m = one_run(tree, python, env, runs, f"{kind}-{label}-{i}", inbox, data / "logs")
                 log(
                     f"{kind} {label} #{i + 1}: {m.wall_s:.1f} s wall, {m.cpu_s:.1f} s CPU, "
-                    f"{m.peak_tree_mib:,.0f} MiB{'' if m.returncode == 0 else ' FAILED'}"
+                    f"{m.peak_tree_mib:,.0f} MiB{'' if m.ok else ' FAILED'}"
                 )
                 results[kind][label].append(m)
     return results
@@ -101,7 +101,7 @@ def _head(root: Path) -> str:
 
 
 def _fastest(runs: list[Measurement]) -> Measurement | None:
-    ok = [m for m in runs if m.returncode == 0]
+    ok = [m for m in runs if m.ok]
     return min(ok, key=lambda m: m.wall_s) if ok else None
 
 
@@ -159,13 +159,4 @@ def render(results: dict) -> list[str]:
 
 
 def write_doc(doc: Path, marker: str, results: dict) -> None:
-    """Replaces this part of the benchmarks page (above the main results' marker), the rest as it was."""
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n\n" + marker + "\n"
-    block = "\n".join(render(results))
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        head, rest = text.split(marker, 1)
-        text = head.rstrip() + "\n\n" + block + "\n\n" + marker + rest
-    doc.write_text(text, encoding="utf-8")
+    write_doc_section(doc, marker, BEGIN, END, "\n".join(render(results)))

@@ -51,9 +51,7 @@ class WarehouseResource(dg.ConfigurableResource):
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A writing connection, holding the writers' lock."""
-        settings = self.settings.get()
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        with warehouse_lock(settings.lock_file), connect(settings) as con:
+        with self.lock(), connect(self.settings.get()) as con:
             yield con
 
     @contextmanager

@@ -38,9 +38,8 @@ def _source(manifest: dict, table: RawTable) -> dict:
     return source
 
 
-def test_every_raw_source_of_dbt_is_defined_once():
-    raw_sources = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text(encoding="utf-8"))["sources"]
-    declared = {f"{s['source_name']}.{s['name']}" for s in raw_sources.values() if s["source_name"] == "raw"}
+def test_every_raw_source_of_dbt_is_defined_once(manifest):
+    declared = {f"{s['source_name']}.{s['name']}" for s in manifest["sources"].values() if s["source_name"] == "raw"}
     assert declared == {t.name for t in RAW_TABLES}
 
 
